@@ -1,0 +1,32 @@
+// The frozen model's tensors under one canonical naming, whatever the Hub checkpoint called them.
+// Convention: every projection is stored (out, in) and applied as y = x · Wᵀ + b (nn.Linear). GPT-2's Conv1D
+// tensors, stored (in, out), are transposed at load and its fused c_attn is split into q, k, v.
+// Letters: V vocab, C hidden, H heads, KVH kv heads, hd head dim, I intermediate, N positions.
+
+export interface Tensor {
+  shape: number[];
+  data: Float32Array; // f32 on the host; BF16/F16 checkpoints are widened exactly at load
+}
+
+export interface LayerWeights {
+  norm1: { weight: Tensor; bias?: Tensor }; // (C) ln_1 / input_layernorm
+  q: { weight: Tensor; bias?: Tensor }; // (H*hd, C)
+  k: { weight: Tensor; bias?: Tensor }; // (KVH*hd, C)
+  v: { weight: Tensor; bias?: Tensor }; // (KVH*hd, C)
+  o: { weight: Tensor; bias?: Tensor }; // (C, H*hd)
+  qNorm?: Tensor; // (hd) Qwen3
+  kNorm?: Tensor; // (hd) Qwen3
+  norm2: { weight: Tensor; bias?: Tensor }; // (C) ln_2 / post_attention_layernorm
+  // GPT-2: up = c_fc (I, C), down = c_proj (C, I), no gate. SwiGLU: gate (I, C), up (I, C), down (C, I).
+  gate?: { weight: Tensor };
+  up: { weight: Tensor; bias?: Tensor };
+  down: { weight: Tensor; bias?: Tensor };
+}
+
+export interface ModelWeights {
+  embed: Tensor; // (V, C) token embeddings
+  positions?: Tensor; // (N, C) GPT-2 learned positions
+  layers: LayerWeights[];
+  finalNorm: { weight: Tensor; bias?: Tensor }; // (C)
+  lmHead: Tensor; // (V, C); the same object as `embed` when the embeddings are tied
+}
