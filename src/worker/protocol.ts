@@ -1,12 +1,22 @@
 // The one contract between the UI thread and the studio worker. Requests are Comlink method calls (each gets
-// exactly one reply: a value or a thrown StudioError); everything that streams — download progress, step
-// metrics — arrives as a StudioEvent through the listener the UI registers. Big arrays travel as transfers.
+// exactly one reply: a value, or a thrown error whose message starts with `[code]`); everything that streams —
+// download progress, step metrics, evaluation results — arrives as a StudioEvent through the listener the UI
+// registers. Big arrays travel as transfers. The UI imports only types from here and the client.
 import type { AdapterSummary } from '../engine/gpu/device.ts';
+import type { MethodOptions } from '../tuning/methods/method.ts';
 
-export type { AdapterSummary };
+export type { AdapterSummary, MethodOptions };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
-export type StudioErrorCode = 'no-webgpu' | 'device-lost' | 'bad-input' | 'model-load' | 'internal';
+export type StudioErrorCode =
+  | 'no-webgpu'
+  | 'device-lost'
+  | 'bad-input'
+  | 'model-load'
+  | 'too-large'
+  | 'diverged'
+  | 'busy'
+  | 'internal';
 
 export interface StudioErrorInfo {
   code: StudioErrorCode;
@@ -17,17 +27,159 @@ export type DeviceStatus =
   | { kind: 'ready'; adapter: AdapterSummary }
   | { kind: 'unavailable'; error: StudioErrorInfo };
 
-/** Events streamed from the worker; `type` narrows the payload. */
+// ── model ────────────────────────────────────────────────────────────────────────────────────────────────
+export type ModelSource =
+  | { kind: 'bundled'; id: string } // served by the app under models/<id>/
+  | { kind: 'hub'; id: string; revision: string } // https://huggingface.co/{id}/resolve/{revision}/{file}
+  | { kind: 'files'; files: File[] }; // a local folder the user picked
+
+export interface ModelInfo {
+  name: string;
+  family: string;
+  parameters: number;
+  hidden: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  vocabSize: number;
+  maxPositions: number;
+  backend: 'webgpu' | 'cpu';
+  /** Estimated GPU memory for weights + activations at the default batch, bytes. */
+  memoryBytes: number;
+  f16Weights: boolean;
+  fromCache: boolean;
+}
+
+// ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
+export interface DatasetSpec {
+  text: string; // the file's contents or the pasted table
+  fileName: string; // decides the format by extension (.csv .tsv .jsonl); 'pasted.csv' for pasted text
+  template: string; // with {input}
+  validationFraction: number; // used when the data has no split column
+  seed: number;
+}
+
+export interface LineError {
+  line: number; // 1-based
+  message: string;
+}
+
+export interface DatasetSummary {
+  ok: boolean;
+  errors: LineError[];
+  kind: 'classification' | 'generation';
+  labels: { label: string; count: number }[];
+  train: number;
+  validation: number;
+  /** Rows longer than the model's context (after the template and the virtual tokens). */
+  tooLong: { row: number; tokens: number; limit: number }[];
+  /** The first training example as the model will see it. */
+  preview: { text: string; target: string; tokens: number };
+}
+
+export interface DatasetChoice {
+  id: string;
+  title: string;
+  file: string; // URL relative to the app
+  template: string;
+  kind: 'classification' | 'generation';
+}
+
+// ── training ─────────────────────────────────────────────────────────────────────────────────────────────
+export interface TrainConfig {
+  method: MethodOptions;
+  learningRate: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  warmupSteps: number;
+  schedule: 'constant' | 'linear' | 'cosine';
+  clipNorm: number; // 0 = no clipping
+  batchSize: number;
+  steps: number;
+  evalEvery: number; // steps; 0 = only at the end
+  earlyStopPatience: number; // evaluations without improvement; 0 = off
+  seed: number;
+}
+
+export interface StepMetrics {
+  step: number;
+  loss: number;
+  learningRate: number;
+  stepsPerSecond: number;
+  tokensPerSecond: number;
+  secondsLeft: number;
+}
+
+export interface EvalMetrics {
+  step: number;
+  validationLoss: number;
+  accuracy: number; // classification: rank-classification accuracy; generation: exact match
+  macroF1: number | null; // classification only
+}
+
+export interface EvalReport {
+  kind: 'classification' | 'generation';
+  labels: string[];
+  baseline: EvalSide;
+  tuned: EvalSide | null;
+}
+
+export interface EvalSide {
+  accuracy: number;
+  macroF1: number | null;
+  confusion: number[][] | null; // [true][predicted], label order as `labels`
+  examples: { input: string; expected: string; predicted: string; correct: boolean }[];
+}
+
+export type RunPhase = 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';
+
+export interface RunOutcome {
+  phase: RunPhase;
+  steps: number;
+  finalLoss: number;
+  reason: string; // why it ended: "finished 200 steps", "early stop: no improvement in 3 evaluations", "diverged…"
+}
+
+export interface NearestTokens {
+  virtualToken: number;
+  tokens: { text: string; id: number; cosine: number }[];
+}
+
+export type ExportKind = 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint';
+
+export interface ExportedFile {
+  fileName: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+// ── events ───────────────────────────────────────────────────────────────────────────────────────────────
 export type StudioEvent =
   | { type: 'device'; status: DeviceStatus }
+  | { type: 'download'; file: string; loaded: number; total: number | null }
+  | { type: 'model-status'; message: string }
+  | { type: 'steps'; metrics: StepMetrics[] } // batched: at most a few per second
+  | { type: 'eval'; metrics: EvalMetrics }
+  | { type: 'phase'; phase: RunPhase; message: string }
   | { type: 'error'; error: StudioErrorInfo };
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
 /** What the worker exposes (wrapped by Comlink on the UI side). */
 export interface StudioWorkerApi {
-  /** Registers the UI's event listener (a Comlink proxy). */
   subscribe(listener: StudioEventListener): void;
-  /** Acquires (or re-acquires) the WebGPU device and reports the adapter. */
   initDevice(): Promise<DeviceStatus>;
+  loadModel(source: ModelSource, options?: { cpuFallback?: boolean }): Promise<ModelInfo>;
+  clearModelCache(): Promise<void>;
+  setDataset(spec: DatasetSpec): Promise<DatasetSummary>;
+  train(config: TrainConfig): Promise<RunOutcome>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+  evaluate(): Promise<EvalReport>;
+  generate(input: string, options: { maxTokens: number; temperature: number; topK: number }): Promise<{ base: string; tuned: string | null }>;
+  inspect(topK: number): Promise<NearestTokens[]>;
+  exportResult(kind: ExportKind): Promise<ExportedFile>;
+  importCheckpoint(bytes: Uint8Array): Promise<{ steps: number; method: MethodOptions }>;
 }

@@ -11,7 +11,7 @@ function emit(event: StudioEvent): void {
   listener?.(event);
 }
 
-const api: StudioWorkerApi = {
+const api: Pick<StudioWorkerApi, 'subscribe' | 'initDevice'> = {
   subscribe(l) {
     listener = l;
   },

@@ -1,0 +1,28 @@
+// What the tuning layer needs from a frozen causal LM, whichever backend runs it: WebGPU (model/gpu-lm.ts) or
+// the float64 reference on the CPU (reference/reference-lm.ts, the fallback without WebGPU).
+// Letters: B rows, T tokens, V vocab, P virtual tokens.
+import type { ModelConfig } from './config.ts';
+import type { ExtraInputs, TokenBatch } from './batch.ts';
+import type { ModelWeights } from './weights.ts';
+
+export interface LossAndGrad {
+  loss: number; // mean cross-entropy over the batch's scored tokens (fixtures README, "Loss")
+  targets: number; // how many tokens were scored
+  /** d loss / d (the extra input given), same layout; null when no extra input was given. */
+  grad: Float32Array | null;
+}
+
+export interface CausalLM {
+  readonly config: ModelConfig;
+  /** Host copies of the frozen weights: the embedding table serves vocabulary init and nearest-token read-outs. */
+  readonly weights: ModelWeights;
+  readonly backend: 'webgpu' | 'cpu';
+  /** Largest batch rows × tokens (virtual included) the backend accepts in one call. */
+  readonly capacity: { rows: number; tokens: number };
+  lossAndGrad(batch: TokenBatch, extras: ExtraInputs): Promise<LossAndGrad>;
+  /** Per row, the sum of log-probabilities of its labelled tokens (rank classification). (B) */
+  scoreRows(batch: TokenBatch, extras: ExtraInputs): Promise<Float64Array>;
+  /** Next-token logits after each row's last real token; rows must be right-padded. (B, V) */
+  lastLogits(batch: TokenBatch, extras: ExtraInputs): Promise<Float32Array>;
+  dispose(): void;
+}
