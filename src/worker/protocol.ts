@@ -4,8 +4,9 @@
 // registers. Big arrays travel as transfers. The UI imports only types from here and the client.
 import type { AdapterSummary } from '../engine/gpu/device.ts';
 import type { MethodOptions } from '../tuning/methods/method.ts';
+import type { TrainConfig } from '../tuning/train-config.ts';
 
-export type { AdapterSummary, MethodOptions };
+export type { AdapterSummary, MethodOptions, TrainConfig };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -86,21 +87,6 @@ export interface DatasetChoice {
 }
 
 // ── training ─────────────────────────────────────────────────────────────────────────────────────────────
-export interface TrainConfig {
-  method: MethodOptions;
-  learningRate: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  warmupSteps: number;
-  schedule: 'constant' | 'linear' | 'cosine';
-  clipNorm: number; // 0 = no clipping
-  batchSize: number;
-  steps: number;
-  evalEvery: number; // steps; 0 = only at the end
-  earlyStopPatience: number; // evaluations without improvement; 0 = off
-  seed: number;
-}
 
 export interface StepMetrics {
   step: number;
