@@ -1,18 +1,70 @@
-// Wires the worker's event stream into the store, once, outside React.
+// Wires the worker's event stream into the store, once, outside React. Step, eval and download events are
+// batched per animation frame (frame-batch.ts); the rest update the store directly.
 import { startStudioWorker, type StudioClient } from '../worker/client.ts';
-import type { StudioEvent } from '../worker/protocol.ts';
-import { useStudio } from './store.ts';
+import type { EvalMetrics, StepMetrics, StudioEvent } from '../worker/protocol.ts';
+import { frameBatcher } from './frame-batch.ts';
+import { patch, setDevice, updateRun, useStudio } from './store.ts';
+
+type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
+
+const pushMetric = frameBatcher<Metric>((items) => {
+  const steps = items.flatMap((i) => (i.kind === 'step' ? [i.m] : []));
+  const evals = items.flatMap((i) => (i.kind === 'eval' ? [i.m] : []));
+  const { train } = useStudio.getState();
+  patch('train', {
+    last: steps.length > 0 ? steps[steps.length - 1] : train.last,
+    lastEval: evals.length > 0 ? evals[evals.length - 1] : train.lastEval,
+  });
+  if (train.runId === null) return;
+  updateRun(train.runId, (r) => ({
+    steps: steps.length > 0 ? [...r.steps, ...steps.map((m) => ({ step: m.step, loss: m.loss }))] : r.steps,
+    evals: evals.length > 0 ? [...r.evals, ...evals] : r.evals,
+  }));
+});
+
+const pushDownload = frameBatcher<{ file: string; loaded: number; total: number | null }>((items) => {
+  const downloads = { ...useStudio.getState().model.downloads };
+  for (const d of items) downloads[d.file] = { loaded: d.loaded, total: d.total };
+  patch('model', { downloads });
+});
 
 function onEvent(event: StudioEvent): void {
   switch (event.type) {
     case 'device':
-      useStudio.getState().setDevice(event.status);
+      setDevice(event.status);
+      break;
+    case 'download':
+      pushDownload(event);
+      break;
+    case 'model-status':
+      patch('model', { message: event.message });
+      break;
+    case 'steps':
+      for (const m of event.metrics) pushMetric({ kind: 'step', m });
+      break;
+    case 'eval':
+      pushMetric({ kind: 'eval', m: event.metrics });
+      break;
+    case 'phase':
+      patch('train', { phase: event.phase, message: event.message });
       break;
     case 'error':
-      console.error(`[${event.error.code}] ${event.error.message}`);
+      routeError(event.error.code, event.error.message);
       break;
   }
 }
 
+/** An error event belongs to whatever was running: the run, the model load, or (otherwise) the whole page. */
+function routeError(code: string, message: string): void {
+  const s = useStudio.getState();
+  const text = `[${code}] ${message}`;
+  if (s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating' || code === 'diverged') {
+    patch('train', { error: text });
+  } else if (s.model.state === 'loading') {
+    patch('model', { error: text });
+  } else {
+    useStudio.setState({ workerError: text });
+  }
+}
+
 export const studio: StudioClient = startStudioWorker(onEvent);
-void studio.initDevice();

@@ -1,13 +1,126 @@
-// The studio's UI state (zustand). Fed from outside React by the worker's events (see connect.ts).
+// The studio's UI state (zustand), one store with a slice per panel plus the project (what a reload restores)
+// and the kept runs. Fed from outside React: worker events arrive through connect.ts, user requests go through
+// actions/*.ts. Components only read slices and call actions.
 import { create } from 'zustand';
-import type { DeviceStatus } from '../worker/protocol.ts';
+import type {
+  DatasetChoice,
+  DatasetSummary,
+  DeviceStatus,
+  EvalMetrics,
+  EvalReport,
+  ExportKind,
+  ModelInfo,
+  NearestTokens,
+  RunPhase,
+  StepMetrics,
+} from '../worker/protocol.ts';
+import { defaultProject, type Project, type RunRecord } from './project.ts';
+
+export interface ModelSlice {
+  state: 'idle' | 'loading' | 'ready' | 'failed';
+  label: string; // what is being / was loaded, in words
+  info: ModelInfo | null;
+  message: string; // the worker's latest 'model-status' line
+  downloads: Record<string, { loaded: number; total: number | null }>;
+  error: string | null;
+}
+
+export interface DataSlice {
+  summary: DatasetSummary | null;
+  summarySource: string; // 'table', 'pasted text' or a file name: where the summary's line numbers point
+  validating: boolean;
+  importing: string | null; // what is being imported, for the progress line
+  error: string | null; // a failed request (not a data error: those are in summary.errors)
+  choices: DatasetChoice[] | null;
+  choicesMessage: string | null;
+}
+
+export interface TrainSlice {
+  phase: RunPhase;
+  message: string;
+  runId: string | null; // the run the live events belong to
+  last: StepMetrics | null;
+  lastEval: EvalMetrics | null;
+  error: string | null;
+}
+
+export interface ResultsSlice {
+  report: EvalReport | null;
+  evaluating: boolean;
+  error: string | null;
+  generation: { input: string; base: string; tuned: string | null } | null;
+  generating: boolean;
+  nearest: NearestTokens[] | null;
+  inspecting: boolean;
+}
+
+export interface ExportSlice {
+  busy: ExportKind | 'import' | null;
+  error: string | null;
+  message: string | null;
+}
 
 export interface StudioState {
   device: DeviceStatus | { kind: 'starting' };
-  setDevice(status: DeviceStatus): void;
+  model: ModelSlice;
+  data: DataSlice;
+  train: TrainSlice;
+  results: ResultsSlice;
+  exports: ExportSlice;
+  project: Project;
+  runs: RunRecord[];
+  /** An error event the worker sent outside any request (shown under the status bar). */
+  workerError: string | null;
+  /** True while project or runs changes are waiting to be written to IndexedDB. */
+  savePending: boolean;
 }
 
-export const useStudio = create<StudioState>()((set) => ({
+type Slices = 'model' | 'data' | 'train' | 'results' | 'exports';
+
+export const useStudio = create<StudioState>()(() => ({
   device: { kind: 'starting' },
-  setDevice: (status) => set({ device: status }),
+  model: { state: 'idle', label: '', info: null, message: '', downloads: {}, error: null },
+  data: {
+    summary: null,
+    summarySource: 'table',
+    validating: false,
+    importing: null,
+    error: null,
+    choices: null,
+    choicesMessage: null,
+  },
+  train: { phase: 'idle', message: '', runId: null, last: null, lastEval: null, error: null },
+  results: {
+    report: null,
+    evaluating: false,
+    error: null,
+    generation: null,
+    generating: false,
+    nearest: null,
+    inspecting: false,
+  },
+  exports: { busy: null, error: null, message: null },
+  project: defaultProject(),
+  runs: [],
+  workerError: null,
+  savePending: false,
 }));
+
+/** Shallow-merge a patch into one panel's slice. */
+export function patch<K extends Slices>(slice: K, value: Partial<StudioState[K]>): void {
+  useStudio.setState((s) => ({ [slice]: { ...s[slice], ...value } }) as Pick<StudioState, K>);
+}
+
+export function setDevice(status: DeviceStatus): void {
+  useStudio.setState({ device: status });
+}
+
+export function updateProject(value: Partial<Project> | ((p: Project) => Partial<Project>)): void {
+  useStudio.setState((s) => ({ project: { ...s.project, ...(typeof value === 'function' ? value(s.project) : value) } }));
+}
+
+export function updateRun(id: string, value: Partial<RunRecord> | ((r: RunRecord) => Partial<RunRecord>)): void {
+  useStudio.setState((s) => ({
+    runs: s.runs.map((r) => (r.id === id ? { ...r, ...(typeof value === 'function' ? value(r) : value) } : r)),
+  }));
+}

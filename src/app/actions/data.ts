@@ -1,0 +1,116 @@
+// Data requests: validate the table (debounced while the user types), import pasted text, an uploaded file or a
+// sample dataset. Imports go to the worker as they are, so its errors point at the user's own lines; only an
+// accepted import replaces the table, and rejected text stays in the paste area to be fixed.
+import type { DatasetChoice, DatasetSpec, DatasetSummary } from '../../worker/protocol.ts';
+import { studio } from '../connect.ts';
+import { errorText } from '../errors.ts';
+import { patch, updateProject, useStudio } from '../store.ts';
+import { pastedFileName, rowsFromText, rowsToCsv, TABLE_FILE_NAME } from '../table-csv.ts';
+
+let requestSeq = 0;
+
+async function send(text: string, fileName: string, template: string, source: string): Promise<DatasetSummary | null> {
+  const { project } = useStudio.getState();
+  const spec: DatasetSpec = { text, fileName, template, validationFraction: project.validationFraction, seed: project.dataSeed };
+  const seq = ++requestSeq;
+  patch('data', { validating: true, error: null });
+  try {
+    const summary = await studio.setDataset(spec);
+    // A newer request (the user kept typing) wins: drop stale replies.
+    if (seq === requestSeq) patch('data', { summary, summarySource: source, validating: false });
+    return summary;
+  } catch (e) {
+    if (seq === requestSeq) patch('data', { validating: false, error: errorText(e) });
+    return null;
+  }
+}
+
+/** Sends the table (as CSV) with the current template and split; resolves with the worker's summary. */
+export function validateTable(): Promise<DatasetSummary | null> {
+  const { project } = useStudio.getState();
+  return send(rowsToCsv(project.rows), TABLE_FILE_NAME, project.template, 'table');
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+export function scheduleValidate(delayMs = 400): void {
+  clearTimeout(timer);
+  timer = setTimeout(() => void validateTable(), delayMs);
+}
+
+/** Re-checks the table whenever rows, template or split change (once a model can tokenize it). */
+export function watchTable(): () => void {
+  return useStudio.subscribe((s, prev) => {
+    const p = s.project;
+    const q = prev.project;
+    const changed = p.rows !== q.rows || p.template !== q.template || p.validationFraction !== q.validationFraction || p.dataSeed !== q.dataSeed;
+    if (changed && s.model.state === 'ready') scheduleValidate();
+  });
+}
+
+/** Imports text (pasted, uploaded, or a sample): the table takes its rows only if the worker accepts it. */
+export async function importText(
+  text: string,
+  fileName: string,
+  options: { template?: string; datasetId?: string | null; source?: string } = {},
+): Promise<boolean> {
+  const template = options.template ?? useStudio.getState().project.template;
+  const source = options.source ?? fileName;
+  patch('data', { importing: source });
+  const summary = await send(text, fileName, template, source);
+  patch('data', { importing: null });
+  if (summary === null || !summary.ok) {
+    // Keep what the user gave us where they can fix it.
+    updateProject({ pasteText: text });
+    return false;
+  }
+  let rows;
+  try {
+    rows = rowsFromText(text, fileName);
+  } catch (e) {
+    patch('data', { error: `Could not read ${fileName} into the table: ${errorText(e)}` });
+    return false;
+  }
+  // The table changes, so watchTable() re-checks it: the summary then describes the table itself.
+  updateProject({ rows, template, datasetId: options.datasetId ?? null, pasteText: '' });
+  return true;
+}
+
+export function importPasted(text: string): Promise<boolean> {
+  return importText(text, pastedFileName(text), { source: 'pasted text' });
+}
+
+export async function importFile(file: File): Promise<boolean> {
+  patch('data', { importing: file.name });
+  const text = await file.text();
+  return importText(text, file.name);
+}
+
+/** Reads public/datasets/index.json (relative, so the built app works from any sub-path). */
+export async function loadChoices(): Promise<DatasetChoice[]> {
+  try {
+    const res = await fetch('datasets/index.json');
+    // Vite answers a missing file with index.html: check the type, not only the status.
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) throw new Error(`HTTP ${res.status}`);
+    const choices = (await res.json()) as DatasetChoice[];
+    patch('data', { choices, choicesMessage: choices.length === 0 ? 'No sample datasets are bundled.' : null });
+    return choices;
+  } catch (e) {
+    patch('data', { choices: [], choicesMessage: `Sample datasets are not available (datasets/index.json: ${errorText(e)}).` });
+    return [];
+  }
+}
+
+/** Loads a sample; `template` overrides the sample's own (a shared link keeps its template). */
+export async function loadSample(choice: DatasetChoice, template = choice.template): Promise<boolean> {
+  patch('data', { importing: choice.title, error: null });
+  try {
+    const res = await fetch(choice.file);
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`HTTP ${res.status}`);
+    const text = await res.text();
+    const fileName = choice.file.split('/').pop() ?? choice.file;
+    return await importText(text, fileName, { template, datasetId: choice.id, source: choice.title });
+  } catch (e) {
+    patch('data', { importing: null, error: `Could not fetch the sample “${choice.title}” (${choice.file}): ${errorText(e)}` });
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+// Export and import: the worker builds the bytes; the page only turns them into a download.
+import * as Comlink from 'comlink';
+import type { ExportKind } from '../../worker/protocol.ts';
+import { studio } from '../connect.ts';
+import { errorText } from '../errors.ts';
+import type { MethodOptionsByName } from '../project.ts';
+import { patch, updateProject } from '../store.ts';
+
+function download(fileName: string, mime: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Give the browser a moment to start the download before the URL goes.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function exportResult(kind: ExportKind): Promise<void> {
+  patch('exports', { busy: kind, error: null, message: null });
+  try {
+    const file = await studio.exportResult(kind);
+    download(file.fileName, file.mime, file.bytes);
+    patch('exports', { busy: null, message: `Saved ${file.fileName} (${file.bytes.byteLength.toLocaleString()} bytes).` });
+  } catch (e) {
+    patch('exports', { busy: null, error: errorText(e) });
+  }
+}
+
+/** Loads a studio checkpoint; its method options become the current method so the settings match it. */
+export async function importCheckpoint(file: File): Promise<void> {
+  patch('exports', { busy: 'import', error: null, message: null });
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { steps, method } = await studio.importCheckpoint(Comlink.transfer(bytes, [bytes.buffer]));
+    updateProject((p) => ({
+      method: method.method,
+      methodOptions: { ...p.methodOptions, [method.method]: method } as MethodOptionsByName,
+    }));
+    patch('exports', { busy: null, message: `Imported ${file.name}: ${method.method}, ${steps} steps trained.` });
+  } catch (e) {
+    patch('exports', { busy: null, error: errorText(e) });
+  }
+}

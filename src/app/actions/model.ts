@@ -1,0 +1,38 @@
+// Model requests: load (bundled demo, Hub id, local folder; optionally on the CPU fallback) and clear the cache.
+import type { ModelSource } from '../../worker/protocol.ts';
+import { studio } from '../connect.ts';
+import { errorText } from '../errors.ts';
+import { patch } from '../store.ts';
+import { validateTable } from './data.ts';
+
+function describe(source: ModelSource): string {
+  switch (source.kind) {
+    case 'bundled':
+      return `bundled ${source.id} model`;
+    case 'hub':
+      return `${source.id}@${source.revision}`;
+    case 'files':
+      return `local folder (${source.files.length} files)`;
+  }
+}
+
+export async function loadModel(source: ModelSource, cpuFallback = false): Promise<void> {
+  patch('model', { state: 'loading', label: describe(source), downloads: {}, message: '', error: null });
+  try {
+    const info = await studio.loadModel(source, { cpuFallback });
+    patch('model', { state: 'ready', info, message: '' });
+    // The preview's token count and the length checks depend on the tokenizer: re-check the data.
+    void validateTable();
+  } catch (e) {
+    patch('model', { state: 'failed', info: null, error: errorText(e) });
+  }
+}
+
+export async function clearModelCache(): Promise<void> {
+  try {
+    await studio.clearModelCache();
+    patch('model', { message: 'Model cache cleared: the next Hub load downloads again.', error: null });
+  } catch (e) {
+    patch('model', { error: errorText(e) });
+  }
+}

@@ -1,0 +1,47 @@
+// The live training chart: training loss and validation loss on the left axis, validation accuracy on the
+// right, plus the training loss of any runs picked for overlay. Animation is off: points arrive every frame.
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RunRecord } from '../project.ts';
+
+const OVERLAY_COLOURS = ['#8e6c8a', '#6c8e7a', '#b08a3e', '#5f7fb0', '#a05a5a', '#6a6a6a'];
+
+export function LossChart({ current, overlays }: { current: RunRecord | null; overlays: RunRecord[] }) {
+  const steps = current?.steps ?? [];
+  const evals = current?.evals ?? [];
+  const points = steps.length + evals.length;
+  const maxStep = Math.max(current?.config.steps ?? 1, ...overlays.map((r) => r.config.steps));
+  return (
+    <div className="chart" data-testid="train.chart" data-points={points} aria-label="training curves">
+      {points === 0 && overlays.length === 0 ? (
+        <p className="chart-empty">The loss curve appears here as soon as training starts.</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={300}>
+          <LineChart margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#d9dde5" />
+            <XAxis type="number" dataKey="step" domain={[0, maxStep]} allowDataOverflow label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
+            <YAxis yAxisId="loss" domain={[0, 'auto']} label={{ value: 'loss', angle: -90, position: 'insideLeft' }} />
+            <YAxis yAxisId="acc" orientation="right" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(s) => `step ${String(s)}`} />
+            <Legend />
+            {overlays.map((r, i) => (
+              <Line
+                key={r.id}
+                data={r.steps}
+                dataKey="loss"
+                name={`${r.name} (loss)`}
+                yAxisId="loss"
+                stroke={OVERLAY_COLOURS[i % OVERLAY_COLOURS.length]}
+                strokeDasharray="4 3"
+                dot={false}
+                isAnimationActive={false}
+              />
+            ))}
+            <Line data={steps} dataKey="loss" name="training loss" yAxisId="loss" stroke="#2a6fdb" dot={false} isAnimationActive={false} />
+            <Line data={evals} dataKey="validationLoss" name="validation loss" yAxisId="loss" stroke="#d9822b" isAnimationActive={false} />
+            <Line data={evals} dataKey="accuracy" name="validation accuracy" yAxisId="acc" stroke="#2f9e5b" isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// Data: the examples table, ways to fill it, the template with its live preview, the validation split, and
+// what the worker found (errors with line numbers, counts, labels).
+import { useMemo } from 'react';
+import { ErrorLine } from '../components/ErrorLine.tsx';
+import { NumberField } from '../components/NumberField.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { updateProject, useStudio } from '../store.ts';
+import { tableLineToRow } from '../table-csv.ts';
+import { DataImport } from './DataImport.tsx';
+import { DataCounts, DataErrors } from './DataSummaryView.tsx';
+import { DataTable } from './DataTable.tsx';
+import { TemplateEditor } from './TemplateEditor.tsx';
+
+export function DataPanel() {
+  const data = useStudio((s) => s.data);
+  const rows = useStudio((s) => s.project.rows);
+  const fraction = useStudio((s) => s.project.validationFraction);
+  const seed = useStudio((s) => s.project.dataSeed);
+  const { summary, summarySource } = data;
+  const rowOfLine = (line: number) => tableLineToRow(rows, line);
+  // Rows the worker flagged, when its summary is about the table.
+  const flagged = useMemo(() => {
+    const m = new Map<number, string>();
+    if (summary && summarySource === 'table') {
+      for (const e of summary.errors) {
+        const r = tableLineToRow(rows, e.line);
+        if (r !== null) m.set(r, e.message);
+      }
+    }
+    return m;
+  }, [summary, summarySource, rows]);
+  return (
+    <Panel title="Data" id="data">
+      <DataImport />
+      <ErrorLine error={data.error} testId="data.error" />
+      {summary && <DataErrors summary={summary} source={summarySource} rowOfLine={rowOfLine} />}
+      <DataTable flagged={flagged} />
+      <TemplateEditor preview={summary && (summary.preview.text !== '' || summary.preview.target !== '') ? summary.preview : null} validating={data.validating} />
+      <div className="row">
+        <NumberField
+          label="validation fraction"
+          testId="data.split"
+          value={fraction}
+          min={0}
+          max={0.9}
+          step={0.05}
+          title="Share of rows held out for validation when the data has no split column"
+          onChange={(v) => updateProject({ validationFraction: v })}
+        />
+        <NumberField label="split seed" testId="data.seed" value={seed} integer min={0} step={1} onChange={(v) => updateProject({ dataSeed: v })} />
+      </div>
+      {summary && <DataCounts summary={summary} />}
+    </Panel>
+  );
+}

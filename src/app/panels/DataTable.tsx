@@ -1,0 +1,66 @@
+// The editable examples: one row per example, input and expected output. The table is the source of truth
+// for the dataset (sent to the worker as CSV); rows the worker flagged are highlighted.
+import type { DataRow } from '../project.ts';
+import { updateProject, useStudio } from '../store.ts';
+
+function setRows(fn: (rows: DataRow[]) => DataRow[]): void {
+  updateProject((p) => ({ rows: fn(p.rows), datasetId: null }));
+}
+
+export function DataTable({ flagged }: { flagged: Map<number, string> }) {
+  const rows = useStudio((s) => s.project.rows);
+  const edit = (i: number, key: keyof DataRow, value: string) =>
+    setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
+  return (
+    <div className="table-wrap">
+      <table className="data-table" data-testid="data.table" data-rows={rows.length}>
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>input</th>
+            <th>output</th>
+            <th aria-label="actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i} data-testid={`data.row-${i}`} className={flagged.has(i) ? 'flagged' : undefined} title={flagged.get(i)}>
+              <td className="num">{i + 1}</td>
+              <td>
+                <textarea
+                  rows={1}
+                  aria-label={`input of row ${i + 1}`}
+                  data-testid={`data.cell-${i}-input`}
+                  value={row.input}
+                  onChange={(e) => edit(i, 'input', e.target.value)}
+                />
+              </td>
+              <td>
+                <input
+                  aria-label={`output of row ${i + 1}`}
+                  data-testid={`data.cell-${i}-output`}
+                  value={row.output}
+                  onChange={(e) => edit(i, 'output', e.target.value)}
+                />
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`delete row ${i + 1}`}
+                  data-testid={`data.delete-row-${i}`}
+                  onClick={() => setRows((rs) => (rs.length > 1 ? rs.filter((_, j) => j !== i) : [{ input: '', output: '' }]))}
+                >
+                  ✕
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" data-testid="data.add-row" onClick={() => setRows((rs) => [...rs, { input: '', output: '' }])}>
+        + Add row
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+// The run's hyper-parameters (TrainConfig minus the method), with the problems that would stop a run.
+import { NumberField } from '../components/NumberField.tsx';
+import type { HyperParams as Hyper } from '../defaults.ts';
+import { updateProject, useStudio } from '../store.ts';
+
+type NumericKey = Exclude<keyof Hyper, 'schedule'>;
+
+const FIELDS: { key: NumericKey; label: string; integer?: boolean; min?: number; max?: number; title: string }[] = [
+  { key: 'learningRate', label: 'learning rate', min: 0, title: 'AdamW learning rate (peak, after warm-up)' },
+  { key: 'steps', label: 'steps', integer: true, min: 1, title: 'optimiser steps' },
+  { key: 'batchSize', label: 'batch size', integer: true, min: 1, title: 'examples per step' },
+  { key: 'warmupSteps', label: 'warm-up steps', integer: true, min: 0, title: 'linear warm-up from 0' },
+  { key: 'evalEvery', label: 'evaluate every', integer: true, min: 0, title: 'steps between validation passes; 0 = only at the end' },
+  { key: 'earlyStopPatience', label: 'early-stop patience', integer: true, min: 0, title: 'evaluations without improvement; 0 = off' },
+  { key: 'weightDecay', label: 'weight decay', min: 0, title: 'AdamW decoupled weight decay (HF Trainer default 0)' },
+  { key: 'clipNorm', label: 'gradient clip', min: 0, title: 'global gradient-norm clip; 0 = off' },
+  { key: 'beta1', label: 'β1', min: 0, max: 0.9999, title: 'AdamW β1' },
+  { key: 'beta2', label: 'β2', min: 0, max: 0.99999, title: 'AdamW β2' },
+  { key: 'seed', label: 'seed', integer: true, min: 0, title: 'initialisation and batch order' },
+];
+
+/** The same checks as tuning's checkTrainConfig, for the form (the worker checks again and has the last word). */
+function problems(h: Hyper): string[] {
+  const p: string[] = [];
+  if (h.warmupSteps > h.steps) p.push(`warm-up (${h.warmupSteps}) is longer than the run (${h.steps} steps)`);
+  if (h.evalEvery > h.steps) p.push(`evaluate-every (${h.evalEvery}) exceeds the steps (${h.steps}): only the final evaluation runs`);
+  return p;
+}
+
+export function HyperParams() {
+  const hyper = useStudio((s) => s.project.hyper);
+  const set = (value: Partial<Hyper>) => updateProject((p) => ({ hyper: { ...p.hyper, ...value } }));
+  const issues = problems(hyper);
+  return (
+    <div className="hyper">
+      <div className="grid-fields">
+        {FIELDS.map((f) => (
+          <NumberField
+            key={f.key}
+            label={f.label}
+            title={f.title}
+            testId={`hyper.${f.key}`}
+            value={hyper[f.key]}
+            integer={f.integer}
+            min={f.min}
+            max={f.max}
+            step={f.integer ? 1 : 'any'}
+            onChange={(v) => set({ [f.key]: v })}
+          />
+        ))}
+        <label className="field" title="learning-rate schedule after warm-up">
+          <span>schedule</span>
+          <select data-testid="hyper.schedule" value={hyper.schedule} onChange={(e) => set({ schedule: e.target.value as Hyper['schedule'] })}>
+            <option value="cosine">cosine</option>
+            <option value="linear">linear</option>
+            <option value="constant">constant</option>
+          </select>
+        </label>
+      </div>
+      {issues.length > 0 && (
+        <ul className="warn" data-testid="hyper.problems">
+          {issues.map((t) => (
+            <li key={t}>{t}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

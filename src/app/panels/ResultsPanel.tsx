@@ -1,0 +1,48 @@
+// Results: the untuned model and the tuned prompt side by side on the validation split, per-example
+// predictions, the generation playground, and the nearest tokens of the learned prompt.
+import { evaluate } from '../actions/results.ts';
+import { ErrorLine } from '../components/ErrorLine.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { useStudio } from '../store.ts';
+import { EvalSideView } from './EvalSideView.tsx';
+import { ExamplesTable } from './ExamplesTable.tsx';
+import { NearestTokensView } from './NearestTokensView.tsx';
+import { Playground } from './Playground.tsx';
+
+export function ResultsPanel() {
+  const results = useStudio((s) => s.results);
+  const modelReady = useStudio((s) => s.model.state === 'ready');
+  const busy = useStudio((s) => s.train.phase === 'training' || s.train.phase === 'paused');
+  const { report } = results;
+  const blocked = !modelReady || busy;
+  return (
+    <Panel
+      title="Results"
+      id="results"
+      aside={
+        <button type="button" data-testid="results.evaluate" disabled={blocked || results.evaluating} onClick={() => void evaluate()}>
+          {results.evaluating ? 'Evaluating…' : 'Evaluate'}
+        </button>
+      }
+    >
+      <ErrorLine error={results.error} testId="results.error" />
+      {results.evaluating && <p className="progress-line">Scoring the validation examples with and without the prompt…</p>}
+      {report ? (
+        <>
+          <p className="hint">
+            {report.kind === 'classification' ? 'Rank classification over the labels' : 'Greedy generation, exact match'} on the validation split.
+          </p>
+          <div className="side-by-side">
+            <EvalSideView title="Untuned model" side={report.baseline} labels={report.labels} id="baseline" />
+            <EvalSideView title="Tuned prompt" side={report.tuned} labels={report.labels} id="tuned" />
+          </div>
+          <ExamplesTable report={report} />
+        </>
+      ) : (
+        !results.evaluating && <p className="hint">Results appear after training (or press Evaluate for the untuned baseline).</p>
+      )}
+      <Playground disabled={blocked} />
+      <NearestTokensView disabled={blocked} />
+    </Panel>
+  );
+}

@@ -1,0 +1,64 @@
+// Train: start / pause / resume / stop (enabled by the run's phase), the live chart, and how fast it goes.
+import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/train.ts';
+import { LossChart } from '../charts/LossChart.tsx';
+import { ErrorLine } from '../components/ErrorLine.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { fixed, formatDuration } from '../format.ts';
+import { useStudio } from '../store.ts';
+import { RunList } from './RunList.tsx';
+
+export function TrainPanel() {
+  const train = useStudio((s) => s.train);
+  const runs = useStudio((s) => s.runs);
+  const modelReady = useStudio((s) => s.model.state === 'ready');
+  const current = runs.find((r) => r.id === train.runId) ?? runs[runs.length - 1] ?? null;
+  const overlays = runs.filter((r) => r.overlay && r.id !== current?.id);
+  const { phase, last } = train;
+  const running = phase === 'training' || phase === 'evaluating';
+  const active = running || phase === 'paused';
+  const total = current?.config.steps ?? 0;
+  const step = active || train.runId !== null ? (last?.step ?? 0) : (current?.steps.at(-1)?.step ?? 0);
+  return (
+    <Panel title="Train" id="train">
+      <div className="train-controls">
+        <button type="button" className="primary" data-testid="train.start" disabled={active || !modelReady} onClick={() => void startTraining()}>
+          ▶ Train
+        </button>
+        <button type="button" data-testid="train.pause" disabled={phase !== 'training'} onClick={() => void pauseTraining()}>
+          ❚❚ Pause
+        </button>
+        <button type="button" data-testid="train.resume" disabled={phase !== 'paused'} onClick={() => void resumeTraining()}>
+          ▶ Resume
+        </button>
+        <button type="button" data-testid="train.stop" disabled={!active} onClick={() => void stopTraining()}>
+          ■ Stop
+        </button>
+        <span className={`phase phase-${phase}`} data-testid="train.phase" data-phase={phase}>
+          {phase}
+        </span>
+      </div>
+      {train.message && <p className="hint">{train.message}</p>}
+      <ErrorLine error={train.error} testId="train.error" />
+      <div className="train-stats">
+        <span data-testid="train.step" data-step={step}>
+          step {step}
+          {total ? ` / ${total}` : ''}
+        </span>
+        {total > 0 && <progress value={step} max={total} aria-label="training progress" />}
+        {last && active && (
+          <span data-testid="train.speed">
+            {last.stepsPerSecond.toFixed(2)} steps/s · {Math.round(last.tokensPerSecond).toLocaleString()} tokens/s · {formatDuration(last.secondsLeft)} left
+          </span>
+        )}
+        {last && <span>loss {fixed(last.loss)}</span>}
+        {train.lastEval && (
+          <span data-testid="train.last-eval">
+            val loss {fixed(train.lastEval.validationLoss)} · acc {(train.lastEval.accuracy * 100).toFixed(1)}%
+          </span>
+        )}
+      </div>
+      <LossChart current={current} overlays={overlays} />
+      <RunList />
+    </Panel>
+  );
+}

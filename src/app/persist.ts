@@ -1,0 +1,64 @@
+// Keeps the project and the runs in IndexedDB (idb-keyval), so a reload restores the studio exactly: written
+// 400 ms after the last change (a run's curves change every frame while training), read once at start.
+import { get, set } from 'idb-keyval';
+import { defaultProject, type Project, type RunRecord } from './project.ts';
+import { useStudio } from './store.ts';
+
+const PROJECT_KEY = 'soft-prompt-studio/project/v1';
+const RUNS_KEY = 'soft-prompt-studio/runs/v1';
+const DEBOUNCE_MS = 400;
+
+/** A stored project merged over the defaults, field by field, so an older save still loads. */
+function mergeProject(stored: Partial<Project> | undefined): Project {
+  const base = defaultProject();
+  if (!stored || typeof stored !== 'object') return base;
+  return {
+    ...base,
+    ...stored,
+    methodOptions: {
+      prompt: { ...base.methodOptions.prompt, ...stored.methodOptions?.prompt },
+      prefix: { ...base.methodOptions.prefix, ...stored.methodOptions?.prefix },
+      ptuning: { ...base.methodOptions.ptuning, ...stored.methodOptions?.ptuning },
+    },
+    hyper: { ...base.hyper, ...stored.hyper },
+    rows: Array.isArray(stored.rows) && stored.rows.length > 0 ? stored.rows : base.rows,
+  };
+}
+
+export async function restoreProject(): Promise<{ project: Project; runs: RunRecord[] }> {
+  try {
+    const [project, runs] = await Promise.all([get<Partial<Project>>(PROJECT_KEY), get<RunRecord[]>(RUNS_KEY)]);
+    return { project: mergeProject(project), runs: Array.isArray(runs) ? runs : [] };
+  } catch (e) {
+    // Private windows may refuse IndexedDB: start fresh rather than not at all.
+    console.warn('Could not read the saved project:', e);
+    return { project: defaultProject(), runs: [] };
+  }
+}
+
+/** Starts writing project and runs after each change; returns a function that stops it. */
+export function startPersisting(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waiting = false; // a write is scheduled but not started
+  const save = async () => {
+    waiting = false;
+    const { project, runs } = useStudio.getState();
+    try {
+      await Promise.all([set(PROJECT_KEY, project), set(RUNS_KEY, runs)]);
+    } catch (e) {
+      useStudio.setState({ workerError: `Could not save the project in this browser: ${(e as Error).message}` });
+    }
+    if (!waiting) useStudio.setState({ savePending: false });
+  };
+  const unsubscribe = useStudio.subscribe((s, prev) => {
+    if (s.project === prev.project && s.runs === prev.runs) return;
+    if (!s.savePending) useStudio.setState({ savePending: true });
+    clearTimeout(timer);
+    waiting = true;
+    timer = setTimeout(() => void save(), DEBOUNCE_MS);
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
+}

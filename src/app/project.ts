@@ -1,0 +1,83 @@
+// The project: everything the user set up (data table, template, split, method, hyper-parameters, model
+// choice). It is what a reload restores (persist.ts) and, minus the data, what the URL hash shares (url-hash.ts).
+import type { EvalMetrics, EvalReport, MethodOptions, RunOutcome, TrainConfig } from '../worker/protocol.ts';
+import {
+  DEFAULT_DATA_SEED,
+  DEFAULT_HYPER,
+  DEFAULT_TEMPLATE,
+  DEFAULT_VALIDATION_FRACTION,
+  METHOD_UI,
+  type HyperParams,
+  type MethodName,
+} from './defaults.ts';
+
+export interface DataRow {
+  input: string;
+  output: string;
+}
+
+/** Options per method, so switching method and back keeps what the user typed. */
+export type MethodOptionsByName = { [K in MethodName]: Extract<MethodOptions, { method: K }> };
+
+export interface Setup {
+  method: MethodName;
+  methodOptions: MethodOptionsByName;
+  hyper: HyperParams;
+  template: string;
+  datasetId: string | null; // a sample dataset's id, when the table came from one
+  validationFraction: number;
+  dataSeed: number;
+}
+
+export interface Project extends Setup {
+  rows: DataRow[];
+  pasteText: string; // kept so a paste with errors is never lost
+  hubId: string;
+  hubRevision: string;
+}
+
+export function defaultSetup(): Setup {
+  return {
+    method: 'prompt',
+    methodOptions: {
+      prompt: { ...METHOD_UI.prompt.defaults },
+      prefix: { ...METHOD_UI.prefix.defaults },
+      ptuning: { ...METHOD_UI.ptuning.defaults },
+    },
+    hyper: { ...DEFAULT_HYPER },
+    template: DEFAULT_TEMPLATE,
+    datasetId: null,
+    validationFraction: DEFAULT_VALIDATION_FRACTION,
+    dataSeed: DEFAULT_DATA_SEED,
+  };
+}
+
+export function defaultProject(): Project {
+  return { ...defaultSetup(), rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
+}
+
+export function trainConfigOf(p: Setup): TrainConfig {
+  return { ...p.hyper, method: p.methodOptions[p.method] };
+}
+
+/** One point of a loss curve; validation points carry the eval metrics instead of the training loss. */
+export interface StepPoint {
+  step: number;
+  loss: number;
+}
+
+/** A training run as kept in IndexedDB: enough to redraw its curves and show its results. */
+export interface RunRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  config: TrainConfig;
+  datasetId: string | null;
+  template: string;
+  rows: number;
+  steps: StepPoint[];
+  evals: EvalMetrics[];
+  outcome: RunOutcome | null;
+  report: EvalReport | null;
+  overlay: boolean; // drawn on the chart beside the current run
+}

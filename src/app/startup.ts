@@ -1,0 +1,54 @@
+// Start-up order: restore the saved project, let a URL hash override its setup, then start the device and load
+// the bundled demo model; a dataset named by the hash is fetched once a model is there to tokenize it.
+import { loadChoices, loadSample, watchTable } from './actions/data.ts';
+import { loadModel } from './actions/model.ts';
+import { studio } from './connect.ts';
+import { DEMO_MODEL } from './defaults.ts';
+import { restoreProject, startPersisting } from './persist.ts';
+import type { Setup } from './project.ts';
+import { useStudio } from './store.ts';
+import { installTestHook } from './test-hook.ts';
+import { pickSetup, setupFromHash, setupToHash } from './url-hash.ts';
+
+/** Keeps the URL hash in step with the setup (replaceState: no history entry per keystroke). */
+function syncHash(): void {
+  const write = () => {
+    const hash = setupToHash(pickSetup(useStudio.getState().project));
+    if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
+  };
+  write();
+  useStudio.subscribe((s, prev) => {
+    if (s.project !== prev.project) write();
+  });
+}
+
+let restored: { storedDatasetId: string | null; shared: Setup | null } = { storedDatasetId: null, shared: null };
+
+/** Step 1, before the first render: the saved project, with a shared link's setup over it. */
+export async function restoreStudio(): Promise<void> {
+  installTestHook();
+  const { project, runs } = await restoreProject();
+  const shared = setupFromHash(location.hash, project);
+  restored = { storedDatasetId: project.datasetId, shared };
+  useStudio.setState({ project: shared ? { ...project, ...shared } : project, runs });
+  startPersisting();
+  syncHash();
+  watchTable();
+}
+
+/** Step 2: device, demo model, and the shared link's dataset. */
+export async function bootStudio(): Promise<void> {
+  const { storedDatasetId, shared } = restored;
+  const choices = loadChoices();
+
+  const device = await studio.initDevice();
+  if (device.kind === 'ready') await loadModel(DEMO_MODEL);
+  // Without WebGPU the Model panel offers the CPU fallback; the user decides.
+
+  const wanted = shared?.datasetId;
+  if (shared && wanted && wanted !== storedDatasetId) {
+    const choice = (await choices).find((c) => c.id === wanted);
+    if (choice) await loadSample(choice, shared.template);
+    else useStudio.setState({ workerError: `The shared link names the dataset “${wanted}”, which is not bundled here.` });
+  }
+}

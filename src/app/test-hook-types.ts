@@ -1,0 +1,27 @@
+// The shape of `window.__studio`, the read-only test hook (see test-hook.ts). Self-contained (no imports) so
+// the e2e project can import it as a type without type-checking the app.
+export interface StudioTestState {
+  deviceState: 'starting' | 'ready' | 'unavailable';
+  modelLoaded: boolean;
+  modelState: 'idle' | 'loading' | 'ready' | 'failed';
+  datasetOk: boolean | null; // null until the worker has answered setDataset
+  datasetErrors: { line: number; message: string }[];
+  phase: 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';
+  step: number;
+  chartPoints: number;
+  lastEval: { step: number; validationLoss: number; accuracy: number; macroF1: number | null } | null;
+  hasReport: boolean;
+  runs: number;
+  savePending: boolean; // true while project / runs changes wait to be written to IndexedDB
+}
+
+export interface StudioTestHook {
+  /** A snapshot of the app state; each call reads it anew. */
+  state(): StudioTestState;
+}
+
+declare global {
+  interface Window {
+    __studio?: StudioTestHook;
+  }
+}
