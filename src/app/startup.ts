@@ -6,7 +6,8 @@ import { studio } from './connect.ts';
 import { DEMO_MODEL } from './defaults.ts';
 import { restoreProject, startPersisting } from './persist.ts';
 import type { Setup } from './project.ts';
-import { useStudio } from './store.ts';
+import type { DatasetChoice } from '../worker/protocol.ts';
+import { updateProject, useStudio } from './store.ts';
 import { installTestHook } from './test-hook.ts';
 import { pickSetup, setupFromHash, setupToHash } from './url-hash.ts';
 
@@ -20,6 +21,24 @@ function syncHash(): void {
   useStudio.subscribe((s, prev) => {
     if (s.project !== prev.project) write();
   });
+  // A shared link pasted into this tab's address bar changes only the hash: apply it like a fresh load.
+  window.addEventListener('hashchange', () => {
+    const { project } = useStudio.getState();
+    const shared = setupFromHash(location.hash, project);
+    if (!shared) return;
+    updateProject(shared);
+    if (shared.datasetId && shared.datasetId !== project.datasetId) void loadSharedDataset(shared);
+  });
+}
+
+let choicesLoaded: Promise<DatasetChoice[]> | null = null;
+
+async function loadSharedDataset(shared: Setup): Promise<void> {
+  const wanted = shared.datasetId;
+  const choices = await (choicesLoaded ??= loadChoices());
+  const choice = choices.find((c) => c.id === wanted);
+  if (choice) await loadSample(choice, shared.template);
+  else useStudio.setState({ workerError: `The shared link names the dataset “${wanted}”, which is not bundled here.` });
 }
 
 let restored: { storedDatasetId: string | null; shared: Setup | null } = { storedDatasetId: null, shared: null };
@@ -39,16 +58,11 @@ export async function restoreStudio(): Promise<void> {
 /** Step 2: device, demo model, and the shared link's dataset. */
 export async function bootStudio(): Promise<void> {
   const { storedDatasetId, shared } = restored;
-  const choices = loadChoices();
+  choicesLoaded = loadChoices();
 
   const device = await studio.initDevice();
   if (device.kind === 'ready') await loadModel(DEMO_MODEL);
   // Without WebGPU the Model panel offers the CPU fallback; the user decides.
 
-  const wanted = shared?.datasetId;
-  if (shared && wanted && wanted !== storedDatasetId) {
-    const choice = (await choices).find((c) => c.id === wanted);
-    if (choice) await loadSample(choice, shared.template);
-    else useStudio.setState({ workerError: `The shared link names the dataset “${wanted}”, which is not bundled here.` });
-  }
+  if (shared?.datasetId && shared.datasetId !== storedDatasetId) await loadSharedDataset(shared);
 }

@@ -90,7 +90,8 @@ export async function loadChoices(): Promise<DatasetChoice[]> {
   try {
     const res = await fetch('datasets/index.json');
     // Vite answers a missing file with index.html: check the type, not only the status.
-    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!(res.headers.get('content-type') ?? '').includes('json')) throw new Error('not found: the server sent a page, not JSON');
     const choices = (await res.json()) as DatasetChoice[];
     patch('data', { choices, choicesMessage: choices.length === 0 ? 'No sample datasets are bundled.' : null });
     return choices;
@@ -105,7 +106,8 @@ export async function loadSample(choice: DatasetChoice, template = choice.templa
   patch('data', { importing: choice.title, error: null });
   try {
     const res = await fetch(choice.file);
-    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) throw new Error('not found: the server sent a page, not data');
     const text = await res.text();
     const fileName = choice.file.split('/').pop() ?? choice.file;
     return await importText(text, fileName, { template, datasetId: choice.id, source: choice.title });

@@ -26,7 +26,7 @@ export function ExportPanel() {
             type="button"
             data-testid={e.testId}
             title={e.note}
-            disabled={busy || exports.busy !== null}
+            disabled={busy || !modelReady || exports.busy !== null}
             onClick={() => void exportResult(e.kind)}
           >
             {exports.busy === e.kind ? 'Preparing…' : e.label}

@@ -1,0 +1,58 @@
+// Data panel: the table, paste / upload / samples, errors, template and preview.
+import type { Locator, Page } from '@playwright/test';
+
+export class DataPanel {
+  readonly table: Locator;
+  readonly paste: Locator;
+  readonly pasteApply: Locator;
+  readonly upload: Locator;
+  readonly sampleSelect: Locator;
+  readonly samplesMessage: Locator;
+  readonly errors: Locator;
+  readonly errorLines: Locator;
+  readonly requestError: Locator;
+  readonly template: Locator;
+  readonly preview: Locator;
+  readonly previewTokens: Locator;
+  readonly summary: Locator;
+  readonly addRow: Locator;
+
+  constructor(private readonly page: Page) {
+    this.table = page.getByTestId('data.table');
+    this.paste = page.getByTestId('data.paste');
+    this.pasteApply = page.getByTestId('data.paste-apply');
+    this.upload = page.getByTestId('data.upload');
+    this.sampleSelect = page.getByTestId('data.sample-select');
+    this.samplesMessage = page.getByTestId('data.samples-message');
+    this.errors = page.getByTestId('data.errors');
+    this.errorLines = page.getByTestId('data.error-line');
+    this.requestError = page.getByTestId('data.error');
+    this.template = page.getByTestId('data.template');
+    this.preview = page.getByTestId('data.preview');
+    this.previewTokens = page.getByTestId('data.preview-tokens');
+    this.summary = page.getByTestId('data.summary');
+    this.addRow = page.getByTestId('data.add-row');
+  }
+
+  /** Pastes text into the paste area and asks the studio to use it. */
+  async pasteRows(text: string): Promise<void> {
+    await this.paste.fill(text);
+    await this.pasteApply.click();
+  }
+
+  errorAtLine(line: number): Locator {
+    return this.page.locator(`[data-testid="data.error-line"][data-line="${line}"]`);
+  }
+
+  cell(row: number, column: 'input' | 'output'): Locator {
+    return this.page.getByTestId(`data.cell-${row}-${column}`);
+  }
+
+  async pickSample(id: string): Promise<void> {
+    await this.sampleSelect.selectOption(id);
+  }
+
+  async uploadFile(name: string, contents: string, mimeType = 'text/csv'): Promise<void> {
+    await this.upload.setInputFiles({ name, mimeType, buffer: Buffer.from(contents) });
+  }
+}
