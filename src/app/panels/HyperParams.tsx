@@ -19,7 +19,7 @@ const FIELDS: { key: NumericKey; label: string; integer?: boolean; min?: number;
   { key: 'seed', label: 'seed', integer: true, min: 0, title: 'initialisation and batch order' },
 ];
 
-/** The same checks as tuning's checkTrainConfig, for the form (the worker checks again and has the last word). */
+/** Hints the form can give at once; the worker validates the config with checkTrainConfig and has the last word. */
 function problems(h: Hyper): string[] {
   const p: string[] = [];
   if (h.warmupSteps > h.steps) p.push(`warm-up (${h.warmupSteps}) is longer than the run (${h.steps} steps)`);
