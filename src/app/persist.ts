@@ -1,6 +1,6 @@
 // Keeps the project and the runs in IndexedDB (idb-keyval), so a reload restores the studio exactly: written
 // 400 ms after the last change (a run's curves change every frame while training), read once at start.
-import { get, set } from 'idb-keyval';
+import { del, get, set } from 'idb-keyval';
 import { defaultProject, type Project, type RunRecord } from './project.ts';
 import { useStudio } from './store.ts';
 
@@ -61,4 +61,20 @@ export function startPersisting(): () => void {
     clearTimeout(timer);
     unsubscribe();
   };
+}
+
+// A run's checkpoint (the worker's own format: parameters + optimiser state) is kept under its own key, so the
+// project record stays small and a run's tuned prompt can be loaded back after a reload.
+const checkpointKey = (runId: string) => `soft-prompt-studio/checkpoint/${runId}`;
+
+export async function saveCheckpoint(runId: string, bytes: Uint8Array): Promise<void> {
+  await set(checkpointKey(runId), bytes);
+}
+
+export function readCheckpoint(runId: string): Promise<Uint8Array | undefined> {
+  return get<Uint8Array>(checkpointKey(runId));
+}
+
+export function deleteCheckpoint(runId: string): Promise<void> {
+  return del(checkpointKey(runId));
 }

@@ -80,4 +80,5 @@ export interface RunRecord {
   outcome: RunOutcome | null;
   report: EvalReport | null;
   overlay: boolean; // drawn on the chart beside the current run
+  hasCheckpoint?: boolean; // its trained parameters are kept in IndexedDB (persist.ts), to reload into the worker
 }

@@ -21,7 +21,8 @@
 // train.start, train.pause, train.resume, train.stop   buttons (enabled by RunPhase)
 // train.phase          data-phase = RunPhase; train.step the current step; train.speed steps/s, tokens/s, time left
 // train.chart          the live chart (data-points = points drawn); train.error
-// runs.list            stored runs; runs.overlay-<id> overlay checkbox; runs.delete-<id>
+// runs.list            stored runs; runs.overlay-<id> overlay checkbox; runs.load-<id> load its kept prompt;
+//                      runs.delete-<id>
 // results.evaluate, results.baseline-accuracy, results.tuned-accuracy, results.baseline-f1, results.tuned-f1
 // results.confusion-baseline, results.confusion-tuned, results.examples, results.error
 // play.input, play.generate, play.base, play.tuned; nearest.inspect, nearest.list

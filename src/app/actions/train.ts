@@ -1,7 +1,9 @@
 // Training requests. A run is recorded (runs list, IndexedDB) from its first step; the worker's train() resolves
 // when the run ends, after which the tuned prompt is evaluated against the baseline automatically.
+import * as Comlink from 'comlink';
 import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
+import { readCheckpoint, saveCheckpoint } from '../persist.ts';
 import { trainConfigOf, type RunRecord } from '../project.ts';
 import { patch, updateRun, useStudio } from '../store.ts';
 import { validateTable } from './data.ts';
@@ -47,11 +49,38 @@ export async function startTraining(): Promise<void> {
     const outcome = await studio.train(run.config);
     updateRun(run.id, { outcome });
     patch('train', { phase: outcome.phase, message: outcome.reason });
-    if (outcome.phase === 'done' || outcome.phase === 'stopped') await evaluate();
+    if (outcome.phase === 'done' || outcome.phase === 'stopped') {
+      await keepCheckpoint(run.id);
+      await evaluate();
+    }
   } catch (e) {
     const error = errorText(e);
     updateRun(run.id, { outcome: { phase: 'failed', steps: useStudio.getState().train.last?.step ?? 0, finalLoss: NaN, reason: error } });
     patch('train', { phase: 'failed', error });
+  }
+}
+
+/** Keeps the run's trained parameters in IndexedDB so they can be loaded back after a reload. */
+async function keepCheckpoint(runId: string): Promise<void> {
+  try {
+    const file = await studio.exportResult('checkpoint');
+    await saveCheckpoint(runId, file.bytes);
+    updateRun(runId, { hasCheckpoint: true });
+  } catch (e) {
+    // Not fatal: the run's curves and results are still kept; say why its prompt is not.
+    patch('train', { message: `Trained, but its checkpoint could not be kept: ${errorText(e)}` });
+  }
+}
+
+/** Loads a kept run's parameters back into the worker, so results, playground and export use that prompt. */
+export async function loadRunCheckpoint(runId: string): Promise<void> {
+  try {
+    const bytes = await readCheckpoint(runId);
+    if (!bytes) throw new Error('this run’s checkpoint is no longer stored');
+    await studio.importCheckpoint(Comlink.transfer(bytes, [bytes.buffer]));
+    patch('train', { runId, error: null, message: `Loaded the prompt of ${useStudio.getState().runs.find((r) => r.id === runId)?.name ?? runId}.` });
+  } catch (e) {
+    patch('train', { error: errorText(e) });
   }
 }
 

@@ -1,5 +1,7 @@
 // Kept runs (IndexedDB): each with its outcome and tuned accuracy; tick a run to overlay its loss curve.
+import { loadRunCheckpoint } from '../actions/train.ts';
 import { percent } from '../format.ts';
+import { deleteCheckpoint } from '../persist.ts';
 import { updateRun, useStudio } from '../store.ts';
 
 export function RunList() {
@@ -27,13 +29,21 @@ export function RunList() {
               {r.outcome ? `${r.outcome.phase} · ${r.outcome.steps} steps` : r.id === activeId ? 'running' : 'interrupted'}
               {r.report?.tuned ? ` · acc ${percent(r.report.tuned.accuracy)}` : ''}
             </span>
+            {r.hasCheckpoint && r.id !== activeId && (
+              <button type="button" className="small" data-testid={`runs.load-${r.id}`} disabled={busy} onClick={() => void loadRunCheckpoint(r.id)}>
+                use prompt
+              </button>
+            )}
             <button
               type="button"
               className="icon"
               aria-label={`delete ${r.name}`}
               data-testid={`runs.delete-${r.id}`}
               disabled={busy && r.id === activeId}
-              onClick={() => useStudio.setState((s) => ({ runs: s.runs.filter((x) => x.id !== r.id) }))}
+              onClick={() => {
+                useStudio.setState((s) => ({ runs: s.runs.filter((x) => x.id !== r.id) }));
+                void deleteCheckpoint(r.id);
+              }}
             >
               ✕
             </button>

@@ -17,7 +17,7 @@ export function TrainPanel() {
   const running = phase === 'training' || phase === 'evaluating';
   const active = running || phase === 'paused';
   const total = current?.config.steps ?? 0;
-  const step = active || train.runId !== null ? (last?.step ?? 0) : (current?.steps.at(-1)?.step ?? 0);
+  const step = active ? (last?.step ?? 0) : (current?.steps.at(-1)?.step ?? last?.step ?? 0);
   return (
     <Panel title="Train" id="train">
       <div className="train-controls">
