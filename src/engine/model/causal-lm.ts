@@ -19,7 +19,8 @@ export interface CausalLM {
   readonly backend: 'webgpu' | 'cpu';
   /** Largest batch rows × tokens (virtual included) the backend accepts in one call. */
   readonly capacity: { rows: number; tokens: number };
-  lossAndGrad(batch: TokenBatch, extras: ExtraInputs): Promise<LossAndGrad>;
+  /** With `grad: false` the backward pass is skipped and `grad` is null (validation loss). */
+  lossAndGrad(batch: TokenBatch, extras: ExtraInputs, options?: { grad?: boolean }): Promise<LossAndGrad>;
   /** Per row, the sum of log-probabilities of its labelled tokens (rank classification). (B) */
   scoreRows(batch: TokenBatch, extras: ExtraInputs): Promise<Float64Array>;
   /** Next-token logits after each row's last real token; rows must be right-padded. (B, V) */

@@ -1,0 +1,122 @@
+// Evaluation, the same code for the untuned baseline (no extra input) and a tuned prompt:
+// - classification: rank classification — score each label's continuation by its summed log-likelihood after
+//   the prompt and pick the best — giving accuracy, macro-F1 and a confusion matrix;
+// - free text: greedy generation and exact match.
+// Also the validation loss (mean CE over target tokens, as in training).
+import type { CausalLM } from '../engine/model/causal-lm.ts';
+import type { ExtraInputs } from '../engine/model/batch.ts';
+import { padBatch } from '../engine/model/batch.ts';
+import type { EncodedExample } from './data/encoded.ts';
+import { padId, toScoringBatch, toTrainingBatch } from './data/encoded.ts';
+import { accuracy, confusionMatrix, exactMatch, macroF1 } from './metrics.ts';
+
+export interface Prediction {
+  input: string;
+  expected: string;
+  predicted: string;
+  correct: boolean;
+}
+
+export interface EvaluationReport {
+  kind: 'classification' | 'generation';
+  labels: string[];
+  accuracy: number;
+  macroF1: number | null;
+  confusion: number[][] | null; // [true][predicted]
+  validationLoss: number;
+  predictions: Prediction[];
+}
+
+export interface LabelSet {
+  names: string[]; // as shown to the user (the `output` values)
+  tokens: number[][]; // each label's continuation as the model scores it
+}
+
+/** Mean cross-entropy over the target tokens of `examples`, batched. */
+export async function validationLoss(lm: CausalLM, examples: EncodedExample[], extras: ExtraInputs, batchSize: number): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < examples.length; i += batchSize) {
+    const { loss, targets } = await lm.lossAndGrad(toTrainingBatch(examples.slice(i, i + batchSize), lm.config), extras, { grad: false });
+    sum += loss * targets;
+    count += targets;
+  }
+  return count > 0 ? sum / count : NaN;
+}
+
+export async function evaluateClassification(
+  lm: CausalLM,
+  examples: EncodedExample[],
+  labels: LabelSet,
+  extras: ExtraInputs,
+  batchSize = 8,
+): Promise<EvaluationReport> {
+  const predictions: Prediction[] = [];
+  const truth: number[] = [];
+  const predicted: number[] = [];
+  for (const ex of examples) {
+    const scores = await lm.scoreRows(toScoringBatch(ex.prompt, labels.tokens, lm.config), extras);
+    let best = 0;
+    for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
+    const t = labels.names.indexOf(ex.output);
+    truth.push(t);
+    predicted.push(best);
+    predictions.push({ input: ex.input, expected: ex.output, predicted: labels.names[best], correct: best === t });
+  }
+  const n = labels.names.length;
+  return {
+    kind: 'classification',
+    labels: labels.names,
+    accuracy: accuracy(truth, predicted),
+    macroF1: macroF1(truth, predicted, n),
+    confusion: confusionMatrix(truth, predicted, n),
+    validationLoss: await validationLoss(lm, examples, extras, batchSize),
+    predictions,
+  };
+}
+
+/** Greedy decoding, one row at a time (right-padded rows, so positions match training). */
+export async function greedyGenerate(
+  lm: CausalLM,
+  prompt: number[],
+  extras: ExtraInputs,
+  maxNewTokens: number,
+  stopIds: number[],
+): Promise<number[]> {
+  const out: number[] = [];
+  const limit = lm.config.maxPositions - (extras.virtualTokens ?? 0);
+  for (let k = 0; k < maxNewTokens && prompt.length + out.length < limit; k++) {
+    const ids = [...prompt, ...out];
+    const logits = await lm.lastLogits(padBatch([ids], [ids.map(() => -100)], padId(lm.config), 'right'), extras);
+    let best = 0;
+    for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+    if (stopIds.includes(best)) break;
+    out.push(best);
+  }
+  return out;
+}
+
+export async function evaluateGeneration(
+  lm: CausalLM,
+  examples: EncodedExample[],
+  extras: ExtraInputs,
+  decode: (ids: number[]) => string,
+  stopIds: number[],
+  batchSize = 8,
+): Promise<EvaluationReport> {
+  const predictions: Prediction[] = [];
+  for (const ex of examples) {
+    const ids = await greedyGenerate(lm, ex.prompt, extras, ex.target.length + 2, stopIds);
+    const text = decode(ids);
+    predictions.push({ input: ex.input, expected: ex.output, predicted: text.trim(), correct: exactMatch(text, ex.output) });
+  }
+  return {
+    kind: 'generation',
+    labels: [],
+    accuracy: predictions.filter((p) => p.correct).length / Math.max(1, predictions.length),
+    macroF1: null,
+    confusion: null,
+    validationLoss: await validationLoss(lm, examples, extras, batchSize),
+    predictions,
+  };
+}
