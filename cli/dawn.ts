@@ -15,7 +15,7 @@ export function dawnGpu(): Promise<GpuContext> {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     Object.assign(globalThis, globals);
     const gpu = create([]) as unknown as GPU;
-    cached = acquireGpu(gpu).catch((e: unknown) => {
+    cached = acquireGpu(gpu, { asyncPipelines: false }).catch((e: unknown) => {
       throw new Error(
         `No WebGPU adapter in Node (Dawn): ${(e as Error).message}\n` +
           `Install Debian's chromium (for SwiftShader, ${SWIFTSHADER_ICD}) and libvulkan1, ` +

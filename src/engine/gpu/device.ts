@@ -30,6 +30,9 @@ export interface GpuContext {
   adapter: AdapterSummary;
   /** Resolves when the device is lost (driver reset, tab backgrounded too long, GPU removed). */
   lost: Promise<GPUDeviceLostInfo>;
+  /** Compile pipelines with createComputePipelineAsync. Off for Dawn in Node: there it crashes (SIGSEGV) on our
+   *  larger shaders with SwiftShader, measured here; the synchronous call compiles the same WGSL fine. */
+  asyncPipelines: boolean;
 }
 
 export class NoWebGpuError extends Error {
@@ -72,7 +75,7 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
 }
 
 /** Acquires a device from `gpu` (navigator.gpu in a browser, `webgpu`'s create() in Node). */
-export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
+export async function acquireGpu(gpu: GPU | undefined, options: { asyncPipelines?: boolean } = {}): Promise<GpuContext> {
   if (!gpu) throw new NoWebGpuError('This browser does not expose WebGPU (navigator.gpu is missing).');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new NoWebGpuError('WebGPU is present but no GPU adapter is available.');
@@ -93,5 +96,5 @@ export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
     },
   });
-  return { device, adapter: summary, lost: device.lost };
+  return { device, adapter: summary, lost: device.lost, asyncPipelines: options.asyncPipelines ?? true };
 }

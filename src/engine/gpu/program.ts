@@ -1,0 +1,125 @@
+// A recorded sequence of compute dispatches — one training step, one forward — built once per shape and replayed
+// every step: its uniform buffers and bind groups are created when the program is built, never inside the loop.
+// Kernels are compiled up front (createComputePipelineAsync) into a KernelSet.
+
+export interface KernelSource {
+  name: string;
+  code: string; // WGSL; binding 0 is a uniform block of u32 words (floats are bitcast), storage buffers from 1
+  workgroupSize: number; // invocations per workgroup along x (for grid helpers)
+}
+
+export class KernelSet {
+  private constructor(
+    readonly device: GPUDevice,
+    private readonly pipelines: Map<string, GPUComputePipeline>,
+  ) {}
+
+  static async compile(device: GPUDevice, sources: KernelSource[], asyncPipelines = true): Promise<KernelSet> {
+    // No `label`s on GPU objects anywhere in the engine: Dawn in Node aborts on labelled pipelines (measured here).
+    const describe = (s: KernelSource): GPUComputePipelineDescriptor => ({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code: s.code }), entryPoint: 'main' },
+    });
+    if (!asyncPipelines) {
+      // Dawn in Node (tests, bench, CLI): awaiting any Dawn promise between pipeline creations aborts the process
+      // there (measured here), so compile synchronously with no awaits; WGSL errors arrive as uncaptured errors.
+      return new KernelSet(device, new Map(sources.map((s) => [s.name, device.createComputePipeline(describe(s))])));
+    }
+    const entries = await Promise.all(
+      sources.map(async (s): Promise<[string, GPUComputePipeline]> => {
+        const desc = describe(s);
+        try {
+          return [s.name, await device.createComputePipelineAsync(desc)];
+        } catch (e) {
+          const info = await desc.compute.module.getCompilationInfo();
+          const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
+          throw new Error(`kernel ${s.name} failed to compile: ${(e as Error).message}\n${msgs}`);
+        }
+      }),
+    );
+    return new KernelSet(device, new Map(entries));
+  }
+
+  pipeline(name: string): GPUComputePipeline {
+    const p = this.pipelines.get(name);
+    if (!p) throw new Error(`kernel ${name} was not compiled`);
+    return p;
+  }
+}
+
+interface Dispatch {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  groups: [number, number, number];
+}
+
+/** Uniform words: integers as u32; use `f32(x)` for floats (bitcast in WGSL). */
+export type Word = number | { f32: number };
+export const f32 = (x: number): Word => ({ f32: x });
+
+const MAX_GROUPS = 65535;
+
+/** Workgroups for n invocations of a 1-D kernel, folded into 2-D when n exceeds the per-dimension limit. */
+export function grid(n: number, workgroupSize: number): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(n / workgroupSize));
+  if (groups <= MAX_GROUPS) return [groups, 1, 1];
+  return [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
+}
+
+export class ProgramBuilder {
+  private readonly dispatches: Dispatch[] = [];
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(private readonly kernels: KernelSet) {}
+
+  dispatch(kernel: string, words: Word[], buffers: GPUBuffer[], groups: [number, number, number]): void {
+    const device = this.kernels.device;
+    const pipeline = this.kernels.pipeline(kernel);
+    const data = new ArrayBuffer(Math.max(16, Math.ceil((words.length * 4) / 16) * 16));
+    const u32 = new Uint32Array(data);
+    const f = new Float32Array(data);
+    words.forEach((w, i) => {
+      if (typeof w === 'number') u32[i] = w >>> 0;
+      else f[i] = w.f32;
+    });
+    const uniform = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(uniform, 0, data);
+    this.owned.push(uniform);
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
+    });
+    this.dispatches.push({ pipeline, bindGroup, groups });
+  }
+
+  build(): Program {
+    return new Program(this.dispatches, this.owned);
+  }
+}
+
+export class Program {
+  constructor(
+    private readonly dispatches: Dispatch[],
+    private readonly owned: GPUBuffer[],
+  ) {}
+
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
+  encode(pass: GPUComputePassEncoder): void {
+    for (const d of this.dispatches) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
+    }
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+  }
+}
+
+/** Linear invocation index for kernels dispatched with grid(): WGSL snippet. */
+export const LINEAR_ID = /* wgsl */ `
+fn linearId(gid: vec3u, nwg: vec3u, wg: u32) -> u32 { return gid.x + gid.y * nwg.x * wg; }`;

@@ -1,0 +1,91 @@
+// Element-wise MLP activations, forward and backward side by side.
+//   GPT-2 gelu_new: y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+//   SwiGLU:         y = silu(gate) · up,  silu(g) = g·σ(g)
+import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
+import { grid, LINEAR_ID } from '../gpu/program.ts';
+
+const WG = 256;
+const header = /* wgsl */ `
+struct Dims { n: u32, pad0: u32, pad1: u32, pad2: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+${LINEAR_ID}
+const S2PI: f32 = 0.7978845608028654;
+// tanh through exp overflows to NaN on some drivers for large |u|; it is ±1 there to f32 precision anyway.
+fn tanhSafe(u: f32) -> f32 { return tanh(clamp(u, -15.0, 15.0)); }
+fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }`;
+
+const geluForward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> X: array<f32>;
+@group(0) @binding(2) var<storage, read_write> Y: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  let x = X[i];
+  Y[i] = 0.5 * x * (1.0 + tanhSafe(S2PI * (x + 0.044715 * x * x * x)));
+}`;
+
+// In place: X (the saved pre-activation, not needed afterwards) is overwritten by dX.
+const geluBackward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  let x = X[i];
+  let t = tanhSafe(S2PI * (x + 0.044715 * x * x * x));
+  let dt = (1.0 - t * t) * S2PI * (1.0 + 3.0 * 0.044715 * x * x);
+  X[i] = dY[i] * (0.5 * (1.0 + t) + 0.5 * x * dt);
+}`;
+
+const swigluForward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> G: array<f32>;
+@group(0) @binding(2) var<storage, read> U: array<f32>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  let g = G[i];
+  Y[i] = g * sigmoid(g) * U[i];
+}`;
+
+// In place: G and U are overwritten by dGate and dUp (forward's G and U are not needed afterwards).
+const swigluBackward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+@group(0) @binding(2) var<storage, read_write> G: array<f32>;
+@group(0) @binding(3) var<storage, read_write> U: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  let g = G[i];
+  let u = U[i];
+  let s = sigmoid(g);
+  let dy = dY[i];
+  G[i] = dy * u * s * (1.0 + g * (1.0 - s));
+  U[i] = dy * g * s;
+}`;
+
+export const ACTIVATION_KERNELS: KernelSource[] = [
+  { name: 'geluForward', code: geluForward, workgroupSize: WG },
+  { name: 'geluBackward', code: geluBackward, workgroupSize: WG },
+  { name: 'swigluForward', code: swigluForward, workgroupSize: WG },
+  { name: 'swigluBackward', code: swigluBackward, workgroupSize: WG },
+];
+
+export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: number): void {
+  p.dispatch('geluForward', [n, 0, 0, 0], [x, y], grid(n, WG));
+}
+/** Overwrites x (the pre-activation) with dx. */
+export function geluBackwardOp(p: ProgramBuilder, x: GPUBuffer, dy: GPUBuffer, n: number): void {
+  p.dispatch('geluBackward', [n, 0, 0, 0], [dy, x], grid(n, WG));
+}
+export function swigluForwardOp(p: ProgramBuilder, y: GPUBuffer, gate: GPUBuffer, up: GPUBuffer, n: number): void {
+  p.dispatch('swigluForward', [n, 0, 0, 0], [gate, up, y], grid(n, WG));
+}
+/** Overwrites gate with dGate and up with dUp. */
+export function swigluBackwardOp(p: ProgramBuilder, gate: GPUBuffer, up: GPUBuffer, dy: GPUBuffer, n: number): void {
+  p.dispatch('swigluBackward', [n, 0, 0, 0], [dy, gate, up], grid(n, WG));
+}

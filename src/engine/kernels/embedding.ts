@@ -1,0 +1,152 @@
+// Getting rows in and out of the residual stream:
+//   embed:       x0 (B, S, C) = [prompt (Pv, C) | E[ids] (T, C)] (+ wpe[offset + s] for learned positions)
+//   promptGrad:  dPrompt (Pv, C) = Σ_b dx0[b, 0:Pv, :]          (every row shares the soft prompt)
+//   gatherRows:  out (R, C) = X[pos[r]]                          (hidden states at scored positions)
+//   scatterRows: dX[pos[r]] = dRows[r]  for pos[r] ≥ 0           (positions are unique; dX cleared before)
+//   fill, copy:  plain buffer helpers that keep a whole step inside one compute pass
+import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
+import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+
+const WG = 256;
+
+const embedWgsl = /* wgsl */ `
+struct Dims { B: u32, S: u32, C: u32, Pv: u32, offset: u32, learned: u32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> ids: array<i32>;     // (B, S - Pv)
+@group(0) @binding(2) var<storage, read> E: array<f32>;       // (V, C)
+@group(0) @binding(3) var<storage, read> prompt: array<f32>;  // (Pv, C)
+@group(0) @binding(4) var<storage, read> wpe: array<f32>;     // (N, C)
+@group(0) @binding(5) var<storage, read_write> X: array<f32>; // (B, S, C)
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id >= d.B * d.S * d.C) { return; }
+  let c = id % d.C;
+  let bs = id / d.C;
+  let s = bs % d.S;
+  let b = bs / d.S;
+  var v: f32;
+  if (s < d.Pv) {
+    v = prompt[s * d.C + c];
+  } else {
+    let tok = u32(ids[b * (d.S - d.Pv) + (s - d.Pv)]);
+    v = E[tok * d.C + c];
+  }
+  if (d.learned != 0u) { v += wpe[(d.offset + s) * d.C + c]; }
+  X[id] = v;
+}`;
+
+const promptGradWgsl = /* wgsl */ `
+struct Dims { B: u32, S: u32, C: u32, Pv: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> dX: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dPrompt: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id >= d.Pv * d.C) { return; }
+  let p = id / d.C;
+  let c = id % d.C;
+  var s = 0.0;
+  for (var b = 0u; b < d.B; b++) { s += dX[(b * d.S + p) * d.C + c]; }
+  dPrompt[id] = s;
+}`;
+
+const gatherWgsl = /* wgsl */ `
+struct Dims { R: u32, C: u32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> pos: array<i32>;
+@group(0) @binding(2) var<storage, read> X: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id >= d.R * d.C) { return; }
+  let r = id / d.C;
+  let p = pos[r];
+  out[id] = select(0.0, X[u32(max(p, 0)) * d.C + id % d.C], p >= 0);
+}`;
+
+const scatterWgsl = /* wgsl */ `
+struct Dims { R: u32, C: u32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> pos: array<i32>;
+@group(0) @binding(2) var<storage, read> rows: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dX: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id >= d.R * d.C) { return; }
+  let p = pos[id / d.C];
+  if (p < 0) { return; }
+  dX[u32(p) * d.C + id % d.C] = rows[id];
+}`;
+
+const fillWgsl = /* wgsl */ `
+struct Dims { n: u32, value: f32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read_write> X: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id < d.n) { X[id] = d.value; }
+}`;
+
+const copyWgsl = /* wgsl */ `
+struct Dims { n: u32, pad0: u32, pad1: u32, pad2: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id < d.n) { dst[id] = src[id]; }
+}`;
+
+export const EMBEDDING_KERNELS: KernelSource[] = [
+  { name: 'embed', code: embedWgsl, workgroupSize: WG },
+  { name: 'promptGrad', code: promptGradWgsl, workgroupSize: WG },
+  { name: 'gatherRows', code: gatherWgsl, workgroupSize: WG },
+  { name: 'scatterRows', code: scatterWgsl, workgroupSize: WG },
+  { name: 'fill', code: fillWgsl, workgroupSize: WG },
+  { name: 'copy', code: copyWgsl, workgroupSize: WG },
+];
+
+export interface EmbedDims {
+  B: number;
+  S: number; // tokens per row including Pv virtual ones
+  C: number;
+  Pv: number; // soft-prompt rows at the start of every row (0 for prefix tuning / no prompt)
+  offset: number; // position of column 0 (P for prefix tuning)
+  learned: boolean; // add wpe (GPT-2)
+}
+
+export function embedForward(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, prompt: GPUBuffer, wpe: GPUBuffer, d: EmbedDims): void {
+  p.dispatch('embed', [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, 0, 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
+}
+
+export function promptGrad(p: ProgramBuilder, dPrompt: GPUBuffer, dx: GPUBuffer, d: EmbedDims): void {
+  p.dispatch('promptGrad', [d.B, d.S, d.C, d.Pv], [dx, dPrompt], grid(d.Pv * d.C, WG));
+}
+
+export function gatherRows(p: ProgramBuilder, out: GPUBuffer, x: GPUBuffer, pos: GPUBuffer, R: number, C: number): void {
+  p.dispatch('gatherRows', [R, C, 0, 0], [pos, x, out], grid(R * C, WG));
+}
+
+export function scatterRows(p: ProgramBuilder, dx: GPUBuffer, rows: GPUBuffer, pos: GPUBuffer, R: number, C: number): void {
+  p.dispatch('scatterRows', [R, C, 0, 0], [pos, rows, dx], grid(R * C, WG));
+}
+
+export function fill(p: ProgramBuilder, x: GPUBuffer, n: number, value = 0): void {
+  p.dispatch('fill', [n, f32(value), 0, 0], [x], grid(n, WG));
+}
+
+export function copy(p: ProgramBuilder, dst: GPUBuffer, src: GPUBuffer, n: number): void {
+  p.dispatch('copy', [n, 0, 0, 0], [src, dst], grid(n, WG));
+}

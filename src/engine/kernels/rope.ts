@@ -1,0 +1,49 @@
+// Rotary position embedding, rotate-half form (transformers' apply_rotary_pos_emb), in place on a
+// (B·S, heads, hd) buffer; position of row s is `offset + s` (prefix tuning: offset P). Backward is the same
+// rotation by the negative angle, applied in place to the gradient.
+import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
+import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+
+const WG = 256;
+const ropeWgsl = /* wgsl */ `
+struct Dims { rows: u32, S: u32, heads: u32, hd: u32, offset: u32, sign: f32, pad0: u32, pad1: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> invFreq: array<f32>;
+@group(0) @binding(2) var<storage, read_write> X: array<f32>;
+${LINEAR_ID}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let half = d.hd / 2u;
+  let id = linearId(gid, nwg, ${WG}u);
+  if (id >= d.rows * d.heads * half) { return; }
+  let i = id % half;
+  let rh = id / half; // row * heads + head
+  let row = rh / d.heads;
+  let pos = f32(d.offset + row % d.S);
+  let angle = pos * invFreq[i];
+  let c = cos(angle);
+  let s = d.sign * sin(angle);
+  let base = rh * d.hd;
+  let x1 = X[base + i];
+  let x2 = X[base + i + half];
+  X[base + i] = x1 * c - x2 * s;
+  X[base + i + half] = x2 * c + x1 * s;
+}`;
+
+export const ROPE_KERNELS: KernelSource[] = [{ name: 'rope', code: ropeWgsl, workgroupSize: WG }];
+
+export interface RopeDims {
+  rows: number; // B·S
+  S: number;
+  heads: number;
+  hd: number;
+  offset: number;
+}
+
+export function ropeForward(p: ProgramBuilder, x: GPUBuffer, invFreq: GPUBuffer, d: RopeDims): void {
+  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(1), 0, 0], [invFreq, x], grid((d.rows * d.heads * d.hd) / 2, WG));
+}
+
+export function ropeBackward(p: ProgramBuilder, dx: GPUBuffer, invFreq: GPUBuffer, d: RopeDims): void {
+  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(-1), 0, 0], [invFreq, dx], grid((d.rows * d.heads * d.hd) / 2, WG));
+}

@@ -1,0 +1,203 @@
+// Every GPU buffer the decoder uses, allocated once at a fixed capacity and named by what it holds.
+// Letters: L layers, B rows, S tokens per row (virtual included), C hidden, H heads, KVH kv heads, hd head dim,
+// I intermediate, V vocab, R scored rows, Pmax largest prompt/prefix, W prefix row width (L·2·KVH·hd).
+import type { ModelConfig } from './config.ts';
+import { prefixRowWidth, ropeInvFreq } from './config.ts';
+import type { ModelWeights, Tensor } from './weights.ts';
+
+// Read lazily: in Node the WebGPU globals exist only once Dawn is loaded.
+const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+
+export interface DecoderCapacity {
+  rows: number; // B max
+  tokens: number; // S max (virtual tokens included)
+  targets: number; // R max scored rows per call
+  virtualTokens: number; // Pmax
+}
+
+export interface LayerWeightBuffers {
+  norm1: GPUBuffer; norm1Bias: GPUBuffer | null;
+  q: GPUBuffer; qBias: GPUBuffer | null;
+  k: GPUBuffer; kBias: GPUBuffer | null;
+  v: GPUBuffer; vBias: GPUBuffer | null;
+  o: GPUBuffer; oBias: GPUBuffer | null;
+  qNorm: GPUBuffer | null; kNorm: GPUBuffer | null;
+  norm2: GPUBuffer; norm2Bias: GPUBuffer | null;
+  gate: GPUBuffer | null;
+  up: GPUBuffer; upBias: GPUBuffer | null;
+  down: GPUBuffer; downBias: GPUBuffer | null;
+}
+
+/** Saved for backward, per layer. Shapes at capacity. */
+export interface LayerActivations {
+  x: GPUBuffer; // (B·S, C) residual entering the layer
+  h1: GPUBuffer; // (B·S, C) norm1(x)
+  stats1: GPUBuffer; // (B·S, 2)
+  qRaw: GPUBuffer | null; // (B·S, H·hd) before q_norm (Qwen3)
+  kRaw: GPUBuffer | null; // (B·S, KVH·hd) before k_norm
+  qStats: GPUBuffer | null; // (B·S·H, 2)
+  kStats: GPUBuffer | null; // (B·S·KVH, 2)
+  q: GPUBuffer; // (B·S, H·hd) after RoPE
+  k: GPUBuffer; // (B·S, KVH·hd) after RoPE
+  v: GPUBuffer; // (B·S, KVH·hd)
+  att: GPUBuffer; // (B·S, H·hd) attention output before o_proj
+  lse: GPUBuffer; // (2·B·H·S) log-sum-exp, then backward's D
+  xMid: GPUBuffer; // (B·S, C) residual after attention
+  h2: GPUBuffer; // (B·S, C) norm2(xMid)
+  stats2: GPUBuffer; // (B·S, 2)
+  gate: GPUBuffer | null; // (B·S, I) SwiGLU gate pre-activation (overwritten by dGate in backward)
+  up: GPUBuffer; // (B·S, I) up projection (GPT-2: c_fc pre-activation)
+  act: GPUBuffer; // (B·S, I) activation output fed to down_proj
+}
+
+export class DecoderBuffers {
+  readonly all: GPUBuffer[] = [];
+  readonly zero: GPUBuffer;
+  readonly embed: GPUBuffer; // (V, C)
+  readonly wpe: GPUBuffer; // (N, C) or zero
+  readonly head: GPUBuffer; // (V, C): embed when tied
+  readonly finalNorm: GPUBuffer;
+  readonly finalNormBias: GPUBuffer | null;
+  readonly invFreq: GPUBuffer; // (hd/2)
+  readonly layers: LayerWeightBuffers[];
+  readonly acts: LayerActivations[];
+  readonly xOut: GPUBuffer; // (B·S, C) residual leaving the last layer
+  readonly hf: GPUBuffer; // (B·S, C) final norm output
+  readonly statsF: GPUBuffer;
+  readonly hT: GPUBuffer; // (R, C) hidden states at scored positions
+  readonly logits: GPUBuffer; // (R, V), then d loss / d logits
+  readonly losses: GPUBuffer; // (R)
+  // gradient scratch, reused by every layer
+  readonly dx: GPUBuffer; // (B·S, C)
+  readonly dxMid: GPUBuffer; // (B·S, C)
+  readonly dh: GPUBuffer; // (B·S, C)
+  readonly dAct: GPUBuffer; // (B·S, I)
+  readonly dAtt: GPUBuffer; // (B·S, H·hd)
+  readonly dq: GPUBuffer; // (B·S, H·hd)
+  readonly dk: GPUBuffer; // (B·S, KVH·hd)
+  readonly dv: GPUBuffer; // (B·S, KVH·hd)
+  readonly dqRaw: GPUBuffer | null;
+  readonly dkRaw: GPUBuffer | null;
+  readonly dhT: GPUBuffer; // (R, C)
+  // per-call inputs
+  readonly ids: GPUBuffer; // (B, S) i32
+  readonly mask: GPUBuffer; // (B, S) u32
+  readonly pos: GPUBuffer; // (R) i32, -1 = bucket padding
+  readonly targets: GPUBuffer; // (R) i32
+  readonly dyn: GPUBuffer; // [1 / scored tokens, …]
+  readonly prompt: GPUBuffer; // (Pmax, C)
+  readonly prefix: GPUBuffer; // (Pmax, W)
+  readonly dPrompt: GPUBuffer; // (Pmax, C)
+  readonly dPrefix: GPUBuffer; // (Pmax, W)
+  // readback staging
+  readonly lossesRead: GPUBuffer;
+  readonly gradRead: GPUBuffer;
+  readonly logitsRead: GPUBuffer;
+
+  constructor(readonly device: GPUDevice, readonly cfg: ModelConfig, w: ModelWeights, readonly cap: DecoderCapacity) {
+    const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V } = cfg;
+    const BS = cap.rows * cap.tokens;
+    const R = cap.targets;
+    const W = prefixRowWidth(cfg);
+    const upload = (t: Tensor, label: string) => this.upload(t.data, label);
+    const opt = (t: Tensor | undefined, label: string) => (t ? upload(t, label) : null);
+    this.zero = this.alloc(16, 'zero');
+    this.embed = upload(w.embed, 'embed');
+    this.wpe = w.positions ? upload(w.positions, 'wpe') : this.zero;
+    this.head = w.lmHead === w.embed ? this.embed : upload(w.lmHead, 'lm_head');
+    this.finalNorm = upload(w.finalNorm.weight, 'norm_f');
+    this.finalNormBias = opt(w.finalNorm.bias, 'norm_f.bias');
+    this.invFreq = this.upload(Float32Array.from(cfg.positions === 'rope' ? ropeInvFreq(cfg) : [0]), 'inv_freq');
+    this.layers = w.layers.map((lw, l) => ({
+      norm1: upload(lw.norm1.weight, `${l}.norm1`), norm1Bias: opt(lw.norm1.bias, `${l}.norm1.bias`),
+      q: upload(lw.q.weight, `${l}.q`), qBias: opt(lw.q.bias, `${l}.q.bias`),
+      k: upload(lw.k.weight, `${l}.k`), kBias: opt(lw.k.bias, `${l}.k.bias`),
+      v: upload(lw.v.weight, `${l}.v`), vBias: opt(lw.v.bias, `${l}.v.bias`),
+      o: upload(lw.o.weight, `${l}.o`), oBias: opt(lw.o.bias, `${l}.o.bias`),
+      qNorm: opt(lw.qNorm, `${l}.q_norm`), kNorm: opt(lw.kNorm, `${l}.k_norm`),
+      norm2: upload(lw.norm2.weight, `${l}.norm2`), norm2Bias: opt(lw.norm2.bias, `${l}.norm2.bias`),
+      gate: lw.gate ? upload(lw.gate.weight, `${l}.gate`) : null,
+      up: upload(lw.up.weight, `${l}.up`), upBias: opt(lw.up.bias, `${l}.up.bias`),
+      down: upload(lw.down.weight, `${l}.down`), downBias: opt(lw.down.bias, `${l}.down.bias`),
+    }));
+    const f = (n: number, label: string) => this.alloc(4 * Math.max(1, n), label);
+    this.acts = w.layers.map((_, l) => ({
+      x: f(BS * C, `${l}.x`),
+      h1: f(BS * C, `${l}.h1`),
+      stats1: f(BS * 2, `${l}.stats1`),
+      qRaw: cfg.qkNorm ? f(BS * H * hd, `${l}.qRaw`) : null,
+      kRaw: cfg.qkNorm ? f(BS * KVH * hd, `${l}.kRaw`) : null,
+      qStats: cfg.qkNorm ? f(BS * H * 2, `${l}.qStats`) : null,
+      kStats: cfg.qkNorm ? f(BS * KVH * 2, `${l}.kStats`) : null,
+      q: f(BS * H * hd, `${l}.q`),
+      k: f(BS * KVH * hd, `${l}.k`),
+      v: f(BS * KVH * hd, `${l}.v`),
+      att: f(BS * H * hd, `${l}.att`),
+      lse: f(2 * BS * H, `${l}.lse`),
+      xMid: f(BS * C, `${l}.xMid`),
+      h2: f(BS * C, `${l}.h2`),
+      stats2: f(BS * 2, `${l}.stats2`),
+      gate: cfg.mlp === 'swiglu' ? f(BS * I, `${l}.gate`) : null,
+      up: f(BS * I, `${l}.up`),
+      act: f(BS * I, `${l}.act`),
+    }));
+    this.xOut = f(BS * C, 'xOut');
+    this.hf = f(BS * C, 'hf');
+    this.statsF = f(BS * 2, 'statsF');
+    this.hT = f(R * C, 'hT');
+    this.logits = f(R * V, 'logits');
+    this.losses = f(R, 'losses');
+    this.dx = f(BS * C, 'dx');
+    this.dxMid = f(BS * C, 'dxMid');
+    this.dh = f(BS * C, 'dh');
+    this.dAct = f(BS * I, 'dAct');
+    this.dAtt = f(BS * H * hd, 'dAtt');
+    this.dq = f(BS * H * hd, 'dq');
+    this.dk = f(BS * KVH * hd, 'dk');
+    this.dv = f(BS * KVH * hd, 'dv');
+    this.dqRaw = cfg.qkNorm ? f(BS * H * hd, 'dqRaw') : null;
+    this.dkRaw = cfg.qkNorm ? f(BS * KVH * hd, 'dkRaw') : null;
+    this.dhT = f(R * C, 'dhT');
+    this.ids = f(BS, 'ids');
+    this.mask = f(BS, 'mask');
+    this.pos = f(R, 'pos');
+    this.targets = f(R, 'targets');
+    this.dyn = f(4, 'dyn');
+    this.prompt = f(cap.virtualTokens * C, 'prompt');
+    this.prefix = f(cap.virtualTokens * W, 'prefix');
+    this.dPrompt = f(cap.virtualTokens * C, 'dPrompt');
+    this.dPrefix = f(cap.virtualTokens * W, 'dPrefix');
+    const read = (bytes: number, label: string) => {
+      const b = device.createBuffer({ size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.all.push(b);
+      this.names.set(b, label);
+      return b;
+    };
+    this.lossesRead = read(4 * R, 'lossesRead');
+    this.gradRead = read(4 * cap.virtualTokens * Math.max(C, W), 'gradRead');
+    this.logitsRead = read(4 * R * V, 'logitsRead');
+  }
+
+  /** Buffer names, for messages and debugging (GPU-side labels are off: see program.ts). */
+  readonly names = new Map<GPUBuffer, string>();
+
+  private alloc(bytes: number, label: string): GPUBuffer {
+    const b = this.device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: storageUsage() });
+    this.all.push(b);
+    this.names.set(b, label);
+    return b;
+  }
+
+  private upload(data: Float32Array, label: string): GPUBuffer {
+    const b = this.device.createBuffer({ size: Math.ceil(Math.max(16, data.byteLength) / 16) * 16, usage: storageUsage(), mappedAtCreation: true });
+    new Float32Array(b.getMappedRange()).set(data);
+    b.unmap();
+    this.all.push(b);
+    this.names.set(b, label);
+    return b;
+  }
+
+  destroy(): void {
+    for (const b of this.all) b.destroy();
+  }
+}

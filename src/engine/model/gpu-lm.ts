@@ -1,0 +1,260 @@
+// The frozen causal LM on WebGPU: turns a TokenBatch + extra input into the per-call GPU inputs (ids, mask,
+// scored positions), runs a recorded program (one command encoder, one submit), and reads back only what the
+// caller needs: the per-target losses and the gradient of the extra input (or logits, for generation/tests).
+// Shapes are bucketed (tokens and scored rows rounded up) so a run replays a handful of programs and creates
+// no buffers after its first steps. Letters: B rows, T tokens, P virtual, S = P+T (prompt) or T, R scored rows.
+import type { GpuContext } from '../gpu/device.ts';
+import { KernelSet, type Program } from '../gpu/program.ts';
+import { MATMUL_KERNELS } from '../kernels/matmul.ts';
+import { NORM_KERNELS } from '../kernels/norm.ts';
+import { ACTIVATION_KERNELS } from '../kernels/activation.ts';
+import { ROPE_KERNELS } from '../kernels/rope.ts';
+import { ATTENTION_KERNELS } from '../kernels/attention.ts';
+import { EMBEDDING_KERNELS } from '../kernels/embedding.ts';
+import { CROSSENTROPY_KERNELS } from '../kernels/crossentropy.ts';
+import type { ExtraInputs, TokenBatch } from './batch.ts';
+import { IGNORE_INDEX } from './batch.ts';
+import type { CausalLM, LossAndGrad } from './causal-lm.ts';
+import type { ModelConfig } from './config.ts';
+import { prefixRowWidth } from './config.ts';
+import { DecoderBuffers, type DecoderCapacity } from './gpu-buffers.ts';
+import { recordDecoderProgram, type ProgramShape } from './gpu-program.ts';
+import { estimateGpuBytes, formatBytes } from './memory.ts';
+import type { ModelWeights } from './weights.ts';
+
+export const ALL_KERNELS = [
+  ...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...ATTENTION_KERNELS, ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS,
+];
+
+const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/** A call laid out for the GPU. */
+interface CallLayout {
+  shape: ProgramShape;
+  ids: Int32Array; // (B, S - Pv)
+  mask: Uint32Array; // (B, S)
+  pos: Int32Array; // (R)
+  targets: Int32Array; // (R)
+  rowOfTarget: Int32Array; // (R) batch row of each scored position, -1 for padding
+  scored: number; // real scored rows
+}
+
+export interface FullForward {
+  loss: number;
+  logits: Float32Array; // (B, S_real, V), S_real = P+T (prompt) or T
+  grad: Float32Array | null;
+}
+
+export class GpuCausalLM implements CausalLM {
+  readonly backend = 'webgpu' as const;
+  readonly capacity: { rows: number; tokens: number };
+  private readonly programs = new Map<string, Program>();
+  /** Dispatches in the last recorded program (the bench reports it). */
+  lastDispatchCount = 0;
+
+  private constructor(
+    readonly gpu: GpuContext,
+    readonly config: ModelConfig,
+    readonly weights: ModelWeights,
+    private readonly kernels: KernelSet,
+    private readonly buf: DecoderBuffers,
+    readonly cap: DecoderCapacity,
+  ) {
+    this.capacity = { rows: cap.rows, tokens: cap.tokens };
+  }
+
+  /** Checks the device's limits, compiles every kernel, and uploads the weights (f32). */
+  static async create(gpu: GpuContext, cfg: ModelConfig, weights: ModelWeights, want: Partial<DecoderCapacity> = {}): Promise<GpuCausalLM> {
+    const tokens = Math.min(want.tokens ?? 256, cfg.maxPositions);
+    const rows = want.rows ?? 8;
+    const maxBinding = gpu.device.limits.maxStorageBufferBindingSize;
+    const targets = Math.min(want.targets ?? rows * tokens, Math.floor(maxBinding / (4 * cfg.vocabSize)));
+    const cap: DecoderCapacity = { rows, tokens, targets, virtualTokens: want.virtualTokens ?? 64 };
+    const est = estimateGpuBytes(cfg, { rows, tokens });
+    if (est.largestBuffer > maxBinding)
+      throw new Error(
+        `this model needs a ${formatBytes(est.largestBuffer)} buffer but the GPU allows ${formatBytes(maxBinding)} per buffer ` +
+          `(maxStorageBufferBindingSize); pick a smaller model or batch`,
+      );
+    if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
+      throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);
+    const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+    // Error scopes abort Dawn in Node (see gpu/device.ts): there, allocation errors are uncaptured instead.
+    if (gpu.asyncPipelines) gpu.device.pushErrorScope('out-of-memory');
+    const buf = new DecoderBuffers(gpu.device, cfg, weights, cap);
+    const oom = gpu.asyncPipelines ? await gpu.device.popErrorScope() : null;
+    if (oom) {
+      buf.destroy();
+      throw new Error(`the GPU ran out of memory allocating ${formatBytes(est.total)} for this model (${oom.message}); pick a smaller model or batch`);
+    }
+    return new GpuCausalLM(gpu, cfg, weights, kernels, buf, cap);
+  }
+
+  dispose(): void {
+    for (const p of this.programs.values()) p.destroy();
+    this.programs.clear();
+    this.buf.destroy();
+  }
+
+  private layout(batch: TokenBatch, extras: ExtraInputs, grad: boolean, scoreAt: 'labels' | 'last' | 'all'): CallLayout {
+    const cfg = this.config;
+    const P = extras.virtualTokens ?? 0;
+    const Pv = extras.promptEmbeds ? P : 0;
+    const Pk = extras.prefix ? P : 0;
+    if (extras.promptEmbeds && extras.promptEmbeds.length !== P * cfg.hidden)
+      throw new Error(`prompt embeddings have ${extras.promptEmbeds.length} values, expected ${P} × ${cfg.hidden}`);
+    if (extras.prefix && extras.prefix.length !== P * prefixRowWidth(cfg))
+      throw new Error(`prefix has ${extras.prefix.length} values, expected ${P} × ${prefixRowWidth(cfg)} (layers·2·kv_heads·head_dim)`);
+    if (P > this.cap.virtualTokens) throw new Error(`${P} virtual tokens exceed this engine's capacity of ${this.cap.virtualTokens}`);
+    const { rows: B, columns: T } = batch;
+    if (B > this.cap.rows) throw new Error(`batch of ${B} rows exceeds the engine's capacity of ${this.cap.rows}; lower the batch size`);
+    const sReal = Pv + T;
+    if (Pk + sReal > cfg.maxPositions)
+      throw new Error(`a row of ${T} tokens with ${P} virtual tokens needs ${Pk + sReal} positions but the model has ${cfg.maxPositions}; shorten the examples or use fewer virtual tokens`);
+    if (sReal > this.cap.tokens) throw new Error(`a row of ${sReal} tokens exceeds the engine's capacity of ${this.cap.tokens} tokens`);
+    // Pad columns (masked, never scored) keep the number of distinct programs small.
+    const S = Math.min(roundUp(sReal, 8), this.cap.tokens, cfg.maxPositions - Pk);
+    const ids = new Int32Array(B * (S - Pv));
+    const mask = new Uint32Array(B * S);
+    const pos: number[] = [];
+    const targets: number[] = [];
+    const rowOf: number[] = [];
+    for (let b = 0; b < B; b++) {
+      for (let s = 0; s < S; s++) {
+        if (s < Pv) mask[b * S + s] = 1;
+        else if (s < sReal) {
+          const t = s - Pv;
+          const id = batch.inputIds[b * T + t];
+          if (id < 0 || id >= cfg.vocabSize) throw new Error(`token id ${id} (row ${b}, column ${t}) is outside the vocabulary of ${cfg.vocabSize}`);
+          ids[b * (S - Pv) + t] = id;
+          mask[b * S + s] = batch.attentionMask[b * T + t];
+        }
+      }
+      if (scoreAt === 'labels') {
+        // Position s predicts the label at s + 1 of the (virtual-token-extended) labels.
+        for (let s = 0; s + 1 < sReal; s++) {
+          const t = s + 1 - Pv;
+          if (t < 0) continue;
+          const label = batch.labels[b * T + t];
+          if (label === IGNORE_INDEX) continue;
+          pos.push(b * S + s);
+          targets.push(label);
+          rowOf.push(b);
+        }
+      } else if (scoreAt === 'last') {
+        let last = Pv - 1;
+        for (let t = 0; t < T; t++) if (batch.attentionMask[b * T + t]) last = Pv + t;
+        pos.push(b * S + Math.max(0, last));
+        targets.push(-1);
+        rowOf.push(b);
+      } else {
+        for (let s = 0; s < sReal; s++) {
+          pos.push(b * S + s);
+          const t = s + 1 - Pv;
+          const label = t >= 0 && s + 1 < sReal ? batch.labels[b * T + t] : IGNORE_INDEX;
+          targets.push(label === IGNORE_INDEX ? -1 : label);
+          rowOf.push(b);
+        }
+      }
+    }
+    const scored = pos.length;
+    const R = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, scored))));
+    if (R > this.cap.targets) throw new Error(`${scored} scored positions exceed the engine's capacity of ${this.cap.targets}`);
+    const padded = (xs: number[], fill: number) => {
+      const a = new Int32Array(R).fill(fill);
+      a.set(xs);
+      return a;
+    };
+    return {
+      shape: { B, S, Pv, Pk, R, grad },
+      ids,
+      mask,
+      pos: padded(pos, -1),
+      targets: padded(targets, -1),
+      rowOfTarget: padded(rowOf, -1),
+      scored: targets.filter((t) => t >= 0).length,
+    };
+  }
+
+  private program(shape: ProgramShape): Program {
+    const key = `${shape.B}x${shape.S}|${shape.Pv}|${shape.Pk}|${shape.R}|${shape.grad ? 'g' : 'f'}`;
+    let prog = this.programs.get(key);
+    if (!prog) {
+      prog = recordDecoderProgram(this.kernels, this.config, this.buf, shape);
+      this.programs.set(key, prog);
+    }
+    this.lastDispatchCount = prog.dispatchCount;
+    return prog;
+  }
+
+  /** Uploads the call's inputs and submits its program in one command encoder; copies what will be read. */
+  private submit(l: CallLayout, extras: ExtraInputs, read: { grad: boolean; logits: boolean }): void {
+    const q = this.gpu.device.queue;
+    const b = this.buf;
+    q.writeBuffer(b.ids, 0, l.ids);
+    q.writeBuffer(b.mask, 0, l.mask);
+    q.writeBuffer(b.pos, 0, l.pos);
+    q.writeBuffer(b.targets, 0, l.targets);
+    q.writeBuffer(b.dyn, 0, new Float32Array([l.scored > 0 ? 1 / l.scored : 0, 0, 0, 0]));
+    if (extras.promptEmbeds) q.writeBuffer(b.prompt, 0, extras.promptEmbeds);
+    if (extras.prefix) q.writeBuffer(b.prefix, 0, extras.prefix);
+    const enc = this.gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    this.program(l.shape).encode(pass);
+    pass.end();
+    enc.copyBufferToBuffer(b.losses, 0, b.lossesRead, 0, 4 * l.shape.R);
+    if (read.grad) {
+      const src = extras.promptEmbeds ? b.dPrompt : b.dPrefix;
+      const n = extras.promptEmbeds?.length ?? extras.prefix?.length ?? 0;
+      if (n > 0) enc.copyBufferToBuffer(src, 0, b.gradRead, 0, 4 * n);
+    }
+    if (read.logits) enc.copyBufferToBuffer(b.logits, 0, b.logitsRead, 0, 4 * l.shape.R * this.config.vocabSize);
+    q.submit([enc.finish()]);
+  }
+
+  private async readF32(buffer: GPUBuffer, n: number): Promise<Float32Array> {
+    await buffer.mapAsync(GPUMapMode.READ, 0, Math.ceil((4 * n) / 4) * 4 || 4);
+    const out = new Float32Array(buffer.getMappedRange(0, 4 * n).slice(0));
+    buffer.unmap();
+    return out;
+  }
+
+  async lossAndGrad(batch: TokenBatch, extras: ExtraInputs, options: { grad?: boolean } = {}): Promise<LossAndGrad> {
+    const wantGrad = (options.grad ?? true) && Boolean(extras.promptEmbeds || extras.prefix);
+    const l = this.layout(batch, extras, wantGrad, 'labels');
+    if (l.scored === 0) throw new Error('the batch has no scored tokens (every label is -100)');
+    this.submit(l, extras, { grad: wantGrad, logits: false });
+    const losses = await this.readF32(this.buf.lossesRead, l.shape.R);
+    let sum = 0;
+    for (let r = 0; r < l.scored; r++) sum += losses[r];
+    const n = extras.promptEmbeds?.length ?? extras.prefix?.length ?? 0;
+    const grad = wantGrad ? await this.readF32(this.buf.gradRead, n) : null;
+    return { loss: sum / l.scored, targets: l.scored, grad };
+  }
+
+  async scoreRows(batch: TokenBatch, extras: ExtraInputs): Promise<Float64Array> {
+    const l = this.layout(batch, extras, false, 'labels');
+    this.submit(l, extras, { grad: false, logits: false });
+    const losses = await this.readF32(this.buf.lossesRead, l.shape.R);
+    const out = new Float64Array(batch.rows);
+    for (let r = 0; r < l.scored; r++) out[l.rowOfTarget[r]] -= losses[r];
+    return out;
+  }
+
+  async lastLogits(batch: TokenBatch, extras: ExtraInputs): Promise<Float32Array> {
+    const l = this.layout(batch, extras, false, 'last');
+    this.submit(l, extras, { grad: false, logits: true });
+    return (await this.readF32(this.buf.logitsRead, l.shape.R * this.config.vocabSize)).slice(0, batch.rows * this.config.vocabSize);
+  }
+
+  /** Logits at every position (pads included), the loss, and the gradient: what the golden fixtures hold. */
+  async forwardFull(batch: TokenBatch, extras: ExtraInputs): Promise<FullForward> {
+    const wantGrad = Boolean(extras.promptEmbeds || extras.prefix);
+    const all = this.layout(batch, extras, false, 'all');
+    this.submit(all, extras, { grad: false, logits: true });
+    const V = this.config.vocabSize;
+    const logits = (await this.readF32(this.buf.logitsRead, all.shape.R * V)).slice(0, all.pos.filter((p) => p >= 0).length * V);
+    const { loss, grad } = await this.lossAndGrad(batch, extras, { grad: wantGrad });
+    return { loss, logits, grad };
+  }
+}
