@@ -1,33 +1,83 @@
-// npm run golden -- <dir>: every golden case under <dir> through the WebGPU engine (Dawn in Node), one line per
-// case with its loss, logits and gradient errors, then `golden: N passed, M failed`; exit 1 on any failure.
-import { dawnGpu } from './dawn.ts';
-import { compareGolden, defaultGoldenDir, listGoldenCases, loadGoldenCase, withinTolerance } from './golden-case.ts';
-import { GpuCausalLM } from '../src/engine/model/gpu-lm.ts';
+// npm run golden -- [<dir>] [--dawn]: every golden case under <dir> (default ../shared/fixtures/golden) through
+// the WebGPU engine — in headless Chromium by default, or Dawn in Node with --dawn (for real GPUs; see
+// cli/chromium.ts for why not SwiftShader) — one line per case with its loss, logits and gradient errors, then
+// `golden: N passed, M failed`; exits 1 if any case fails.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compareGolden, defaultGoldenDir, listGoldenCases, loadGoldenCase, withinTolerance, type GoldenCase } from './golden-case.ts';
+import type { HarnessCaseFiles, HarnessResult } from '../test/browser/gpu-harness.ts';
 
-const dir = process.argv[2] ?? defaultGoldenDir();
-const gpu = await dawnGpu();
-console.log(`adapter: ${gpu.adapter.name}`);
+const args = process.argv.slice(2);
+const useDawn = args.includes('--dawn');
+const dir = args.find((a) => !a.startsWith('--')) ?? defaultGoldenDir();
+
+type Runner = { adapter: () => Promise<string>; run: (c: GoldenCase) => Promise<HarnessResult>; close: () => Promise<void> };
+
+async function chromiumRunner(): Promise<Runner> {
+  const { openHarness } = await import('./chromium.ts');
+  const session = await openHarness();
+  let adapter = '';
+  return {
+    adapter: async () => adapter,
+    async run(c) {
+      const files: HarnessCaseFiles = {
+        configJson: await readFile(join(c.dir, 'config.json'), 'utf8'),
+        caseJson: await readFile(join(c.dir, 'case.json'), 'utf8'),
+        model: (await readFile(join(c.dir, 'model.safetensors'))).toString('base64'),
+        caseTensors: (await readFile(join(c.dir, 'case.safetensors'))).toString('base64'),
+      };
+      const r = await session.page.evaluate((f) => window.engineHarness.runCase(f), files);
+      adapter = r.adapter;
+      return r;
+    },
+    close: () => session.close(),
+  };
+}
+
+async function dawnRunner(): Promise<Runner> {
+  const { dawnGpu } = await import('./dawn.ts');
+  const { GpuCausalLM } = await import('../src/engine/model/gpu-lm.ts');
+  const gpu = await dawnGpu();
+  return {
+    adapter: async () => gpu.adapter.name,
+    async run(c) {
+      const lm = await GpuCausalLM.create(gpu, c.cfg, c.weights, { rows: c.batch.rows, tokens: 64, virtualTokens: 16 });
+      const t0 = performance.now();
+      try {
+        const out = await lm.forwardFull(c.batch, c.extras);
+        return { adapter: gpu.adapter.name, loss: out.loss, logits: Array.from(out.logits), grad: Array.from(out.grad ?? []), seconds: (performance.now() - t0) / 1000 };
+      } finally {
+        lm.dispose();
+      }
+    },
+    close: async () => {},
+  };
+}
+
+const runner = useDawn ? await dawnRunner() : await chromiumRunner();
 let passed = 0;
 let failed = 0;
-for (const caseDir of listGoldenCases(dir)) {
-  const c = await loadGoldenCase(caseDir);
-  const lm = await GpuCausalLM.create(gpu, c.cfg, c.weights, { rows: c.batch.rows, tokens: 64, virtualTokens: 16 });
-  try {
-    const out = await lm.forwardFull(c.batch, c.extras);
-    const e = compareGolden(c, { loss: out.loss, logits: out.logits, grad: out.grad ?? [] });
-    const ok = withinTolerance(e);
-    if (ok) passed++;
-    else failed++;
-    console.log(
-      `${ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(20)} loss ${out.loss.toFixed(7)} (rel err ${e.lossRel.toExponential(2)})  ` +
-        `logits max abs err ${e.logitsAbs.toExponential(2)}  grad err ${e.gradRel.toExponential(2)} × max|grad|`,
-    );
-  } catch (err) {
-    failed++;
-    console.log(`FAIL ${c.name.padEnd(20)} ${(err as Error).message}`);
-  } finally {
-    lm.dispose();
+try {
+  for (const caseDir of listGoldenCases(dir)) {
+    const c = await loadGoldenCase(caseDir);
+    try {
+      const out = await runner.run(c);
+      const e = compareGolden(c, out);
+      const ok = withinTolerance(e);
+      if (ok) passed++;
+      else failed++;
+      console.log(
+        `${ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(18)} loss ${out.loss.toFixed(7)} (rel err ${e.lossRel.toExponential(2)})  ` +
+          `logits max abs err ${e.logitsAbs.toExponential(2)}  grad err ${e.gradRel.toExponential(2)} × max|grad|`,
+      );
+    } catch (err) {
+      failed++;
+      console.log(`FAIL ${c.name.padEnd(18)} ${(err as Error).message.split('\n')[0]}`);
+    }
   }
+  console.log(`adapter: ${await runner.adapter()} (${useDawn ? 'Dawn in Node' : 'Chromium'})`);
+} finally {
+  await runner.close();
 }
 console.log(`golden: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -4,6 +4,7 @@
 import type { ModelConfig } from './config.ts';
 import { prefixRowWidth, ropeInvFreq } from './config.ts';
 import type { ModelWeights, Tensor } from './weights.ts';
+import { ropeTable } from '../kernels/rope.ts';
 
 // Read lazily: in Node the WebGPU globals exist only once Dawn is loaded.
 const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -58,7 +59,7 @@ export class DecoderBuffers {
   readonly head: GPUBuffer; // (V, C): embed when tied
   readonly finalNorm: GPUBuffer;
   readonly finalNormBias: GPUBuffer | null;
-  readonly invFreq: GPUBuffer; // (hd/2)
+  readonly ropeTable: GPUBuffer; // (N, hd/2, 2) cos, sin
   readonly layers: LayerWeightBuffers[];
   readonly acts: LayerActivations[];
   readonly xOut: GPUBuffer; // (B·S, C) residual leaving the last layer
@@ -107,7 +108,7 @@ export class DecoderBuffers {
     this.head = w.lmHead === w.embed ? this.embed : upload(w.lmHead, 'lm_head');
     this.finalNorm = upload(w.finalNorm.weight, 'norm_f');
     this.finalNormBias = opt(w.finalNorm.bias, 'norm_f.bias');
-    this.invFreq = this.upload(Float32Array.from(cfg.positions === 'rope' ? ropeInvFreq(cfg) : [0]), 'inv_freq');
+    this.ropeTable = this.upload(cfg.positions === 'rope' ? ropeTable(ropeInvFreq(cfg), cfg.maxPositions) : new Float32Array(4), 'rope_table');
     this.layers = w.layers.map((lw, l) => ({
       norm1: upload(lw.norm1.weight, `${l}.norm1`), norm1Bias: opt(lw.norm1.bias, `${l}.norm1.bias`),
       q: upload(lw.q.weight, `${l}.q`), qBias: opt(lw.q.bias, `${l}.q.bias`),

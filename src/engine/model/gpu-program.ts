@@ -48,8 +48,8 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
       normForward(p, a.k, a.kStats, a.kRaw, w.kNorm, null, z, headNorm(KVH));
     }
     if (cfg.positions === 'rope') {
-      ropeForward(p, a.q, buf.invFreq, rope(H));
-      ropeForward(p, a.k, buf.invFreq, rope(KVH));
+      ropeForward(p, a.q, buf.ropeTable, rope(H));
+      ropeForward(p, a.k, buf.ropeTable, rope(KVH));
     }
     attentionForward(p, a.att, a.lse, a.q, a.k, a.v, buf.prefix, buf.mask, { ...att, layer: l });
     copy(p, a.xMid, a.x, M * C);
@@ -96,8 +96,8 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
     matmulBackward(p, buf.dAtt, buf.dxMid, w.o, { M, N: C, K: H * hd });
     attentionBackward(p, { dq: buf.dq, dk: buf.dk, dv: buf.dv, dPrefix: buf.dPrefix }, buf.dAtt, { q: a.q, k: a.k, v: a.v, out: a.att, lse: a.lse }, buf.prefix, buf.mask, { ...att, layer: l });
     if (cfg.positions === 'rope') {
-      ropeBackward(p, buf.dq, buf.invFreq, rope(H));
-      ropeBackward(p, buf.dk, buf.invFreq, rope(KVH));
+      ropeBackward(p, buf.dq, buf.ropeTable, rope(H));
+      ropeBackward(p, buf.dk, buf.ropeTable, rope(KVH));
     }
     let dq = buf.dq;
     let dk = buf.dk;
