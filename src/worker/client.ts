@@ -7,6 +7,6 @@ export type StudioClient = Comlink.Remote<StudioWorkerApi>;
 export function startStudioWorker(onEvent: StudioEventListener): StudioClient {
   const worker = new Worker(new URL('./studio.worker.ts', import.meta.url), { type: 'module', name: 'studio' });
   const client = Comlink.wrap<StudioWorkerApi>(worker);
-  void client.subscribe(Comlink.proxy(onEvent));
+  void client.subscribe(Comlink.proxy(onEvent), document.baseURI);
   return client;
 }

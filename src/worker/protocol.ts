@@ -154,7 +154,8 @@ export type StudioEventListener = (event: StudioEvent) => void;
 
 /** What the worker exposes (wrapped by Comlink on the UI side). */
 export interface StudioWorkerApi {
-  subscribe(listener: StudioEventListener): void;
+  /** Registers the UI's event listener (a Comlink proxy) and the page URL that bundled files are relative to. */
+  subscribe(listener: StudioEventListener, pageUrl?: string): void;
   initDevice(): Promise<DeviceStatus>;
   loadModel(source: ModelSource, options?: { cpuFallback?: boolean }): Promise<ModelInfo>;
   clearModelCache(): Promise<void>;

@@ -1,42 +1,256 @@
-// The studio worker: owns the GPU device (and, as they land, the model and the trainer). A thin dispatcher:
-// each method validates its request and calls into tuning/engine; nothing here renders anything.
+// The studio worker: owns the GPU device, the model and the trainer (through a TuningSession). A thin
+// dispatcher: each request validates, calls into tuning, and maps failures to coded errors; streaming data
+// (downloads, steps, evaluations) leaves as events, step metrics batched to a few per second.
 import * as Comlink from 'comlink';
 import { acquireGpu, NoWebGpuError, type GpuContext } from '../engine/gpu/device.ts';
-import type { DeviceStatus, StudioEvent, StudioEventListener, StudioWorkerApi } from './protocol.ts';
+import { clearModelCache, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
+import { estimateGpuBytes } from '../engine/model/memory.ts';
+import { TuningSession } from '../tuning/session.ts';
+import type { EvaluationReport } from '../tuning/evaluate.ts';
+import type { TrainerState } from '../tuning/trainer.ts';
+import type {
+  DatasetSpec, DatasetSummary, DeviceStatus, EvalReport, EvalSide, ModelInfo, ModelSource, RunOutcome, StepMetrics, StudioEvent,
+  StudioEventListener, StudioWorkerApi, TrainConfig,
+} from './protocol.ts';
+import { asStudioError, StudioError } from './errors.ts';
 
 let listener: StudioEventListener | null = null;
+let pageUrl = self.location.href;
 let gpu: GpuContext | null = null;
+let lastSource: ModelSource | null = null;
+let lastSpec: DatasetSpec | null = null;
+let pendingSteps: StepMetrics[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+let runStarted = 0;
+let runTokens = 0;
 
-function emit(event: StudioEvent): void {
-  listener?.(event);
+const emit = (event: StudioEvent) => listener?.(event);
+
+const session = new TuningSession({
+  onStatus: (message) => emit({ type: 'model-status', message }),
+  onStep: (r) => {
+    runTokens += r.tokens;
+    const elapsed = (performance.now() - runStarted) / 1000;
+    const total = session.trainer?.config.steps ?? r.step;
+    const stepsPerSecond = r.step / Math.max(elapsed, 1e-3);
+    pendingSteps.push({
+      step: r.step,
+      loss: r.loss,
+      learningRate: r.learningRate,
+      stepsPerSecond,
+      tokensPerSecond: runTokens / Math.max(elapsed, 1e-3),
+      secondsLeft: (total - r.step) / Math.max(stepsPerSecond, 1e-6),
+    });
+    // A chart cannot show more than a few updates a second: batch them.
+    flushTimer ??= setTimeout(flushSteps, 250);
+  },
+  onEval: (e) => {
+    flushSteps();
+    emit({ type: 'eval', metrics: { step: e.step, validationLoss: e.validationLoss, accuracy: e.accuracy, macroF1: e.macroF1 } });
+  },
+});
+
+function flushSteps(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
+  if (pendingSteps.length === 0) return;
+  emit({ type: 'steps', metrics: pendingSteps });
+  pendingSteps = [];
 }
 
-const api: Pick<StudioWorkerApi, 'subscribe' | 'initDevice'> = {
-  subscribe(l) {
+async function device(): Promise<GpuContext> {
+  if (gpu) return gpu;
+  const ctx = await acquireGpu((self.navigator as Navigator & { gpu?: GPU }).gpu);
+  gpu = ctx;
+  void ctx.lost.then((info) => {
+    if (gpu !== ctx) return;
+    gpu = null;
+    if (info.reason === 'destroyed') return;
+    emit({ type: 'error', error: { code: 'device-lost', message: `The GPU device was lost (${info.message || 'no reason given'}). The studio restarts it on the next request and resumes from the last checkpoint.` } });
+  });
+  emit({ type: 'device', status: { kind: 'ready', adapter: ctx.adapter } });
+  return ctx;
+}
+
+function filesFor(source: ModelSource): ModelFiles {
+  const onProgress = (p: { file: string; loaded: number; total: number | null }) => emit({ type: 'download', file: p.file, loaded: p.loaded, total: p.total });
+  if (source.kind === 'bundled') return httpModelFiles(`${source.id} (bundled)`, new URL(`models/${source.id}/`, pageUrl).toString(), { onProgress });
+  if (source.kind === 'hub') return hubModelFiles(source.id.trim(), source.revision.trim() || 'main', onProgress);
+  return pickedModelFiles(source.files);
+}
+
+function evalSide(r: EvaluationReport): EvalSide {
+  return {
+    accuracy: r.accuracy,
+    macroF1: r.macroF1,
+    confusion: r.confusion,
+    examples: r.predictions.map((p) => ({ input: p.input, expected: p.expected, predicted: p.predicted, correct: p.correct })),
+  };
+}
+
+function summaryOf(d: ReturnType<TuningSession['setDataset']>): DatasetSummary {
+  return {
+    ok: d.ok,
+    errors: d.errors,
+    kind: d.kind,
+    labels: d.labels.names.map((label, i) => ({ label, count: d.labels.counts[i] })),
+    train: d.train.length,
+    validation: d.validation.length,
+    tooLong: d.tooLong,
+    preview: d.preview,
+  };
+}
+
+const busy = () => session.trainer?.phase === 'training' || session.trainer?.phase === 'paused';
+
+const api: StudioWorkerApi = {
+  subscribe(l, url) {
     listener = l;
+    if (url) pageUrl = url;
   },
+
   async initDevice(): Promise<DeviceStatus> {
     try {
-      gpu = await acquireGpu((self.navigator as Navigator & { gpu?: GPU }).gpu);
-      const ctx = gpu;
-      void ctx.lost.then((info) => {
-        if (gpu === ctx) gpu = null;
-        emit({
-          type: 'error',
-          error: { code: 'device-lost', message: `The GPU device was lost (${info.reason}: ${info.message}). Reload the device to continue.` },
-        });
-      });
-      const status: DeviceStatus = { kind: 'ready', adapter: gpu.adapter };
-      emit({ type: 'device', status });
-      return status;
+      const ctx = await device();
+      return { kind: 'ready', adapter: ctx.adapter };
     } catch (e) {
-      const error =
-        e instanceof NoWebGpuError
-          ? { code: 'no-webgpu' as const, message: e.message }
-          : { code: 'internal' as const, message: `Could not start WebGPU: ${(e as Error).message}` };
+      const error = e instanceof NoWebGpuError ? { code: 'no-webgpu' as const, message: e.message } : { code: 'internal' as const, message: `Could not start WebGPU: ${(e as Error).message}` };
       const status: DeviceStatus = { kind: 'unavailable', error };
       emit({ type: 'device', status });
       return status;
+    }
+  },
+
+  async loadModel(source, options = {}): Promise<ModelInfo> {
+    if (busy()) throw new StudioError('busy', 'A run is in progress: stop it before loading another model.');
+    if (options.cpuFallback)
+      throw new StudioError('no-webgpu', 'The CPU fallback is not available in this version: open the studio in a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows).');
+    let ctx: GpuContext;
+    try {
+      ctx = await device();
+    } catch (e) {
+      throw new StudioError('no-webgpu', (e as Error).message);
+    }
+    const files = filesFor(source);
+    let loaded;
+    try {
+      loaded = await session.loadModel(files, ctx);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new StudioError(/buffer|memory/.test(msg) ? 'too-large' : 'model-load', msg);
+    }
+    lastSource = source;
+    if (lastSpec) session.setDataset(lastSpec, 32);
+    const cfg = loaded.config;
+    const w = loaded.weights;
+    const parameters = w.embed.data.length + (w.positions?.data.length ?? 0) + (w.lmHead === w.embed ? 0 : w.lmHead.data.length) +
+      w.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+    emit({ type: 'model-status', message: 'ready' });
+    return {
+      name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,
+      vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: 'webgpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }).total,
+      f16Weights: false, fromCache: false,
+    };
+  },
+
+  async clearModelCache() {
+    await clearModelCache();
+  },
+
+  async setDataset(spec): Promise<DatasetSummary> {
+    if (!session.lm) throw new StudioError('bad-input', 'Load a model first: the data is tokenised with its tokenizer.');
+    const d = session.setDataset(spec, 32);
+    if (d.ok) lastSpec = spec;
+    return summaryOf(d);
+  },
+
+  async train(config: TrainConfig): Promise<RunOutcome> {
+    if (busy()) throw new StudioError('busy', 'A run is already in progress.');
+    if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first.');
+    runStarted = performance.now();
+    runTokens = 0;
+    emit({ type: 'phase', phase: 'training', message: 'training' });
+    let resumeFrom: TrainerState | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const outcome = await session.train(config, resumeFrom);
+        flushSteps();
+        const phase = outcome.phase === 'diverged' ? 'failed' : outcome.phase === 'stopped' ? 'stopped' : 'done';
+        emit({ type: 'phase', phase, message: outcome.reason });
+        return { phase, steps: outcome.steps, finalLoss: outcome.finalLoss, reason: outcome.reason };
+      } catch (e) {
+        // A lost device: start a new one, reload the model, and resume from the last checkpoint (once).
+        if (gpu === null && attempt === 0 && lastSource) {
+          resumeFrom = session.checkpoint ?? undefined;
+          emit({ type: 'phase', phase: 'training', message: `GPU device lost; resuming from step ${resumeFrom?.step ?? 0}` });
+          await api.loadModel(lastSource);
+          continue;
+        }
+        flushSteps();
+        emit({ type: 'phase', phase: 'failed', message: (e as Error).message });
+        throw asStudioError(e, 'internal');
+      }
+    }
+  },
+
+  async pause() {
+    session.trainer?.pause();
+    emit({ type: 'phase', phase: 'paused', message: 'paused' });
+  },
+  async resume() {
+    session.trainer?.resume();
+    emit({ type: 'phase', phase: 'training', message: 'training' });
+  },
+  async stop() {
+    session.trainer?.stop();
+  },
+
+  async evaluate(): Promise<EvalReport> {
+    try {
+      emit({ type: 'phase', phase: 'evaluating', message: 'evaluating the untuned model and the tuned prompt' });
+      const baseline = await session.evaluate({});
+      const extras = session.tunedExtras();
+      const tuned = extras ? await session.evaluate(extras) : null;
+      emit({ type: 'phase', phase: 'done', message: 'evaluated' });
+      return { kind: baseline.kind, labels: baseline.labels, baseline: evalSide(baseline), tuned: tuned ? evalSide(tuned) : null };
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async generate(input, options) {
+    try {
+      const base = await session.generate(input, options.maxTokens, {});
+      const extras = session.tunedExtras();
+      return { base, tuned: extras ? await session.generate(input, options.maxTokens, extras) : null };
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async inspect(topK) {
+    try {
+      return session.nearestTokens(topK);
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async exportResult(kind) {
+    try {
+      const file = session.exportResult(kind);
+      return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async importCheckpoint(bytes) {
+    try {
+      const state = session.importCheckpoint(bytes);
+      return { steps: state.step, method: state.options };
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
     }
   },
 };

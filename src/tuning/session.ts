@@ -1,0 +1,174 @@
+// One tuning session: a frozen model with its tokenizer, a prepared dataset, and at most one trainer. The studio
+// worker and the command line (through the engine harness page) both drive this class; it knows nothing of
+// either — progress leaves through the callbacks it is given.
+import type { GpuContext } from '../engine/gpu/device.ts';
+import type { CausalLM } from '../engine/model/causal-lm.ts';
+import { loadModel, readJson, type LoadedModel } from '../engine/io/load-model.ts';
+import type { ModelFiles } from '../engine/io/model-files.ts';
+import { GpuCausalLM } from '../engine/model/gpu-lm.ts';
+import { prefixRowWidth } from '../engine/model/config.ts';
+import type { ExtraInputs } from '../engine/model/batch.ts';
+import { prepareDataset, type DatasetRequest, type PreparedDataset } from './data/prepare.ts';
+import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.ts';
+import { renderTemplate } from './data/template.ts';
+import { evaluateClassification, evaluateGeneration, greedyGenerate, type EvaluationReport } from './evaluate.ts';
+import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
+import type { TrainConfig } from './train-config.ts';
+import { peftConfig } from './export/peft-config.ts';
+import { buildAdapterFiles, zipAdapter } from './export/adapter.ts';
+import { readCheckpoint, writeCheckpoint } from './export/checkpoint.ts';
+import { writeSafetensors } from '../engine/io/safetensors.ts';
+
+export interface SessionHooks {
+  onStatus?(message: string): void;
+  onStep?(report: StepReport): void;
+  onEval?(result: EvalResult): void;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export class TuningSession {
+  lm: CausalLM | null = null;
+  tokenizer: TextTokenizer | null = null;
+  loaded: LoadedModel | null = null;
+  modelName = '';
+  dataset: PreparedDataset | null = null;
+  trainer: Trainer | null = null;
+  /** Kept every few steps: where a run resumes after a lost device. */
+  checkpoint: TrainerState | null = null;
+
+  constructor(private readonly hooks: SessionHooks = {}) {}
+
+  async loadModel(files: ModelFiles, gpu: GpuContext, capacity = { rows: 8, tokens: 256 }): Promise<LoadedModel> {
+    const loaded = await loadModel(files, this.hooks.onStatus);
+    this.hooks.onStatus?.('reading the tokenizer');
+    const tokConfig = (await files.has('tokenizer_config.json')) ? await readJson(files, 'tokenizer_config.json') : {};
+    const tokenizer = tokenizerFromJson(await readJson(files, 'tokenizer.json'), tokConfig);
+    this.hooks.onStatus?.('uploading the weights to the GPU');
+    const lm = await GpuCausalLM.create(gpu, loaded.config, loaded.weights, { ...capacity, tokens: Math.min(capacity.tokens, loaded.config.maxPositions) });
+    this.lm?.dispose();
+    this.lm = lm;
+    this.tokenizer = tokenizer;
+    this.loaded = loaded;
+    this.modelName = files.label;
+    this.trainer = null;
+    this.checkpoint = null;
+    return loaded;
+  }
+
+  private need(): { lm: CausalLM; tok: TextTokenizer } {
+    if (!this.lm || !this.tokenizer) throw new Error('load a model first');
+    return { lm: this.lm, tok: this.tokenizer };
+  }
+
+  setDataset(req: DatasetRequest, virtualTokens: number): PreparedDataset {
+    const { lm, tok } = this.need();
+    const prepared = prepareDataset(req, tok, lm.config, virtualTokens);
+    if (prepared.ok) this.dataset = prepared;
+    return prepared;
+  }
+
+  private needData(): PreparedDataset {
+    if (!this.dataset) throw new Error('set a dataset first');
+    return this.dataset;
+  }
+
+  async evaluate(extras: ExtraInputs): Promise<EvaluationReport> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
+    if (d.validation.length === 0) throw new Error('there are no validation examples to evaluate on');
+    return d.kind === 'classification'
+      ? evaluateClassification(lm, d.validation, { names: d.labels.names, tokens: d.labels.tokens }, extras)
+      : evaluateGeneration(lm, d.validation, extras, (ids) => tok.decode(ids), tok.eosTokenId === null ? [] : [tok.eosTokenId]);
+  }
+
+  /** The tuned extra input, or none (the untuned baseline) when nothing is trained. */
+  tunedExtras(): ExtraInputs | null {
+    return this.trainer ? this.trainer.currentExtras().extras : null;
+  }
+
+  async train(config: TrainConfig, resume?: TrainerState): Promise<TrainOutcome> {
+    const { lm } = this.need();
+    const d = this.needData();
+    const trainer = new Trainer(lm, config, d.train, resume ? { params: resume.params, state: resume } : undefined);
+    this.trainer = trainer;
+    return trainer.run({
+      onStep: (r) => {
+        if (r.step % 10 === 0) this.checkpoint = trainer.snapshot();
+        this.hooks.onStep?.(r);
+      },
+      evaluate: async (step) => {
+        const report = await this.evaluate(trainer.currentExtras().extras);
+        return { step, validationLoss: report.validationLoss, accuracy: report.accuracy, macroF1: report.macroF1 };
+      },
+      onEval: (e) => this.hooks.onEval?.(e),
+    });
+  }
+
+  async generate(input: string, maxTokens: number, extras: ExtraInputs): Promise<string> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
+    const ids = await greedyGenerate(lm, tok.encode(renderTemplate(d.template, input)), extras, maxTokens, tok.eosTokenId === null ? [] : [tok.eosTokenId]);
+    return tok.decode(ids).trim();
+  }
+
+  /** Nearest vocabulary tokens (cosine) of each virtual token; soft prompts and P-tuning only. */
+  nearestTokens(topK: number): { virtualToken: number; tokens: { text: string; id: number; cosine: number }[] }[] {
+    const { lm, tok } = this.need();
+    if (!this.trainer) throw new Error('train a prompt first');
+    const extras = this.trainer.currentExtras().extras;
+    if (!extras.promptEmbeds) throw new Error('nearest tokens exist for soft prompts (prompt tuning, P-tuning), not for a KV prefix');
+    const C = lm.config.hidden;
+    const E = lm.weights.embed.data;
+    const V = lm.config.vocabSize;
+    const norms = new Float64Array(V);
+    for (let v = 0; v < V; v++) {
+      let s = 0;
+      for (let c = 0; c < C; c++) s += E[v * C + c] ** 2;
+      norms[v] = Math.sqrt(s) || 1;
+    }
+    const P = extras.virtualTokens ?? 0;
+    return Array.from({ length: P }, (_, p) => {
+      const x = extras.promptEmbeds!.subarray(p * C, (p + 1) * C);
+      const xn = Math.sqrt(x.reduce((a, b) => a + b * b, 0)) || 1;
+      const scored = Array.from({ length: V }, (_, v) => {
+        let dot = 0;
+        for (let c = 0; c < C; c++) dot += x[c] * E[v * C + c];
+        return { id: v, cosine: dot / (xn * norms[v]) };
+      });
+      scored.sort((a, b) => b.cosine - a.cosine);
+      return { virtualToken: p, tokens: scored.slice(0, topK).map((s) => ({ ...s, text: tok.tokenText(s.id) })) };
+    });
+  }
+
+  exportResult(kind: 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint', summary: Record<string, unknown> = {}): ExportFile {
+    const { lm } = this.need();
+    const trainer = this.trainer;
+    if (!trainer) throw new Error('train a prompt first: there is nothing to export yet');
+    const options = trainer.config.method;
+    const table = trainer.method.exportTable(trainer.params, options, lm.config);
+    const width = options.method === 'prefix' ? prefixRowWidth(lm.config) : lm.config.hidden;
+    if (table.shape[1] !== width) throw new Error(`internal: exported table has width ${table.shape[1]}, expected ${width}`);
+    const base = options.method;
+    if (kind === 'peft-zip') {
+      const files = buildAdapterFiles(table, peftConfig(lm.config, options, { baseModel: this.modelName }));
+      return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files) };
+    }
+    if (kind === 'safetensors') return { fileName: `${base}-prompt_embeddings.safetensors`, mime: 'application/octet-stream', bytes: writeSafetensors({ prompt_embeddings: table }) };
+    if (kind === 'checkpoint') return { fileName: `${base}-checkpoint.zip`, mime: 'application/zip', bytes: writeCheckpoint(trainer.snapshot()) };
+    const json = { model: this.modelName, method: options, config: trainer.config, steps: trainer.step, losses: trainer.losses, ...summary };
+    return { fileName: `${base}-summary.json`, mime: 'application/json', bytes: new TextEncoder().encode(JSON.stringify(json, null, 2)) };
+  }
+
+  /** Restores a studio checkpoint as the current trainer, ready to evaluate, export, or continue. */
+  importCheckpoint(bytes: Uint8Array): TrainerState {
+    const { lm } = this.need();
+    const state = readCheckpoint(bytes);
+    this.trainer = new Trainer(lm, state.config, this.dataset?.train.length ? this.dataset.train : [{ input: '', output: '', prompt: [0], target: [0] }], { params: state.params, state });
+    return state;
+  }
+}

@@ -1,0 +1,15 @@
+// Errors cross the worker boundary as `[code] sentence` (Comlink keeps an Error's message): the UI shows the
+// sentence and can branch on the code.
+import type { StudioErrorCode } from './protocol.ts';
+
+export class StudioError extends Error {
+  constructor(readonly code: StudioErrorCode, message: string) {
+    super(`[${code}] ${message}`);
+    this.name = 'StudioError';
+  }
+}
+
+export function asStudioError(e: unknown, fallback: StudioErrorCode): StudioError {
+  if (e instanceof StudioError) return e;
+  return new StudioError(fallback, e instanceof Error ? e.message : String(e));
+}
