@@ -32,7 +32,7 @@ export async function openHarness(): Promise<HarnessSession> {
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   } catch (e) {
     await server.close();
-    throw new Error(`could not start Chromium (${(e as Error).message.split('\n')[0]}); install Debian's chromium: apt-get install -y chromium`);
+    throw new Error(`could not start Chromium (${(e as Error).message.split('\n')[0]}); install Debian's chromium: apt-get install -y chromium`, { cause: e });
   }
   const page = await browser.newPage();
   page.on('console', (m) => {

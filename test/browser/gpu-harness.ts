@@ -53,8 +53,84 @@ async function runCase(files: HarnessCaseFiles): Promise<HarnessResult> {
 
 declare global {
   interface Window {
-    engineHarness: { runCase: typeof runCase; ready: true };
+    engineHarness: { runCase: typeof runCase; train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>; ready: boolean };
   }
 }
 
-window.engineHarness = { runCase, ready: true };
+window.engineHarness = { runCase, train: () => Promise.reject(new Error('not ready')), ready: false };
+
+// ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
+import { TuningSession } from '../../src/tuning/session.ts';
+import { hubModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
+import type { TrainConfig } from '../../src/tuning/train-config.ts';
+
+export interface HarnessTrainRequest {
+  model: { kind: 'files'; label: string; files: Record<string, string> } | { kind: 'hub'; id: string; revision: string };
+  data: { text: string; fileName: string; template: string; validationFraction: number };
+  config: TrainConfig;
+}
+
+export interface HarnessTrainResult {
+  adapter: string;
+  lines: object[]; // one per evaluation, then the summary
+  adapterZip: string; // base64
+  adapterConfig: string;
+  adapterSafetensors: string; // base64
+  checkpoint: string; // base64
+}
+
+const toBase64 = (b: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+
+function base64Files(label: string, files: Record<string, string>): ModelFiles {
+  return {
+    label,
+    has: async (name) => name in files,
+    async read(name) {
+      if (!(name in files)) throw new MissingFileError(`${label}: ${name} is missing`);
+      return fromBase64(files[name]).buffer as ArrayBuffer;
+    },
+  };
+}
+
+async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
+  const t0 = performance.now();
+  const gpu = await acquireGpu(navigator.gpu);
+  const lines: object[] = [];
+  const session = new TuningSession({
+    onEval: (e) => lines.push({ step: e.step, validation_loss: e.validationLoss, accuracy: e.accuracy, macro_f1: e.macroF1 }),
+  });
+  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
+  const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
+  if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
+  const baseline = await session.evaluate({});
+  const outcome = await session.train(req.config);
+  const tuned = await session.evaluate(session.tunedExtras() ?? {});
+  lines.push({
+    method: req.config.method.method,
+    steps: outcome.steps,
+    final_loss: outcome.finalLoss,
+    outcome: outcome.reason,
+    baseline: { accuracy: baseline.accuracy, macro_f1: baseline.macroF1 },
+    tuned: { accuracy: tuned.accuracy, macro_f1: tuned.macroF1 },
+    seconds: (performance.now() - t0) / 1000,
+  });
+  const zip = session.exportResult('peft-zip');
+  const { unzipSync, strFromU8 } = await import('fflate');
+  const entries = unzipSync(zip.bytes);
+  return {
+    adapter: gpu.adapter.name,
+    lines,
+    adapterZip: toBase64(zip.bytes),
+    adapterConfig: strFromU8(entries['adapter_config.json']),
+    adapterSafetensors: toBase64(entries['adapter_model.safetensors']),
+    checkpoint: toBase64(session.exportResult('checkpoint').bytes),
+  };
+}
+
+window.engineHarness.train = train;
+window.engineHarness.ready = true;

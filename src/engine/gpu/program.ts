@@ -33,7 +33,7 @@ export class KernelSet {
         } catch (e) {
           const info = await desc.compute.module.getCompilationInfo();
           const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
-          throw new Error(`kernel ${s.name} failed to compile: ${(e as Error).message}\n${msgs}`);
+          throw new Error(`kernel ${s.name} failed to compile: ${(e as Error).message}\n${msgs}`, { cause: e });
         }
       }),
     );

@@ -20,7 +20,7 @@ export async function readJson(files: ModelFiles, name: string): Promise<Record<
     return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     const hint = text.trimStart().startsWith('<') ? ' (the server answered with an HTML page: is the path right?)' : '';
-    throw new Error(`${files.label}: ${name} is not valid JSON${hint}: ${(e as Error).message}`);
+    throw new Error(`${files.label}: ${name} is not valid JSON${hint}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -52,7 +52,7 @@ export async function loadModel(files: ModelFiles, onStatus?: (message: string) 
     try {
       file = parseSafetensors(bytes);
     } catch (e) {
-      throw new Error(`${files.label}/${shard}: ${(e as Error).message}`);
+      throw new Error(`${files.label}/${shard}: ${(e as Error).message}`, { cause: e });
     }
     for (const name of file.names()) tensors.set(name, () => file.tensor(name));
   }

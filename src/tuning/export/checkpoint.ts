@@ -34,7 +34,7 @@ export function readCheckpoint(bytes: Uint8Array): TrainerState {
   try {
     entries = unzipSync(bytes);
   } catch (e) {
-    throw new Error(`not a studio checkpoint (the file is not a zip: ${(e as Error).message})`);
+    throw new Error(`not a studio checkpoint (the file is not a zip: ${(e as Error).message})`, { cause: e });
   }
   if (!entries['checkpoint.json'] || !entries['params.safetensors'])
     throw new Error('not a studio checkpoint: checkpoint.json or params.safetensors is missing (a PEFT adapter cannot resume training)');

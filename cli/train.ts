@@ -1,0 +1,107 @@
+// npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
+//   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json]
+// Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
+// there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
+// (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openHarness } from './chromium.ts';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
+import { METHODS } from '../src/tuning/methods/registry.ts';
+import type { MethodOptions } from '../src/tuning/methods/method.ts';
+import type { HarnessTrainRequest } from '../test/browser/gpu-harness.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'public/models/demo' },
+    data: { type: 'string' },
+    method: { type: 'string', default: 'prompt' },
+    'virtual-tokens': { type: 'string' },
+    steps: { type: 'string' },
+    lr: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    template: { type: 'string' },
+    'eval-every': { type: 'string' },
+    'validation-fraction': { type: 'string', default: '0.2' },
+    out: { type: 'string', default: 'out' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`train: ${message}`);
+  process.exit(2);
+}
+
+if (!a.data) fail('--data <file> is required (CSV, TSV or JSONL with input/output columns)');
+if (!existsSync(a.data)) fail(`data file ${a.data} does not exist`);
+const methodName = a.method as keyof typeof METHODS;
+if (!(methodName in METHODS)) fail(`--method must be one of ${Object.keys(METHODS).join(', ')}`);
+const num = (v: string | undefined, name: string) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) fail(`--${name} must be a number (got ${v})`);
+  return n;
+};
+
+// The template: --template, else the sample dataset's own (public/datasets/index.json), else a plain one.
+let template = a.template;
+if (!template) {
+  const index = resolve('public/datasets/index.json');
+  if (existsSync(index)) {
+    const entries = JSON.parse(readFileSync(index, 'utf8')) as { file: string; template: string }[];
+    template = entries.find((e) => basename(e.file) === basename(a.data!))?.template;
+  }
+}
+template ??= 'Input: {input}\nOutput:';
+
+const defaults = METHODS[methodName].defaults as MethodOptions;
+const method = { ...defaults, virtualTokens: num(a['virtual-tokens'], 'virtual-tokens') ?? defaults.virtualTokens } as MethodOptions;
+const steps = num(a.steps, 'steps') ?? DEFAULT_TRAIN_CONFIG.steps;
+const config: TrainConfig = {
+  ...DEFAULT_TRAIN_CONFIG,
+  method,
+  steps,
+  learningRate: num(a.lr, 'lr') ?? DEFAULT_TRAIN_CONFIG.learningRate,
+  batchSize: num(a.batch, 'batch') ?? DEFAULT_TRAIN_CONFIG.batchSize,
+  seed: num(a.seed, 'seed') ?? DEFAULT_TRAIN_CONFIG.seed,
+  evalEvery: num(a['eval-every'], 'eval-every') ?? Math.max(1, Math.floor(steps / 4)),
+  warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10)),
+};
+
+let model: HarnessTrainRequest['model'];
+if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
+  const files: Record<string, string> = {};
+  for (const f of readdirSync(a.model!)) if (/\.(json|safetensors)$/.test(f)) files[f] = readFileSync(join(a.model!, f)).toString('base64');
+  model = { kind: 'files', label: basename(resolve(a.model!)), files };
+} else {
+  const [id, revision] = a.model!.split('@');
+  model = { kind: 'hub', id, revision: revision ?? 'main' };
+}
+
+const session = await openHarness();
+try {
+  const req: HarnessTrainRequest = {
+    model,
+    data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) },
+    config,
+  };
+  const r = await session.page.evaluate((q) => window.engineHarness.train(q), req);
+  mkdirSync(a.out!, { recursive: true });
+  writeFileSync(join(a.out!, 'adapter_config.json'), r.adapterConfig);
+  writeFileSync(join(a.out!, 'adapter_model.safetensors'), Buffer.from(r.adapterSafetensors, 'base64'));
+  writeFileSync(join(a.out!, `${method.method}-adapter.zip`), Buffer.from(r.adapterZip, 'base64'));
+  writeFileSync(join(a.out!, `${method.method}-checkpoint.zip`), Buffer.from(r.checkpoint, 'base64'));
+  if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
+  else {
+    console.log(`adapter: ${r.adapter}`);
+    for (const line of r.lines) console.log(line);
+    console.log(`wrote the PEFT adapter and the checkpoint to ${resolve(a.out!)}`);
+  }
+} catch (e) {
+  fail((e as Error).message.replace(/^page\.evaluate: /, ''));
+} finally {
+  await session.close();
+}

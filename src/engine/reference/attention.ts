@@ -1,0 +1,102 @@
+// Causal GQA attention over [prefix | tokens] in float64, forward and backward, probabilities kept (it is the
+// reference, clarity over memory). Layouts as the WebGPU kernel: q (B·S, H·hd), k, v (B·S, KVH·hd), prefix
+// keys/values (Pk, KVH·hd) for this layer, mask (B, S). Query i sees every prefix key and token j ≤ i with mask 1.
+
+export interface AttentionDims {
+  B: number;
+  S: number;
+  H: number;
+  KVH: number;
+  hd: number;
+  Pk: number;
+}
+
+export interface AttentionTape {
+  probs: Float64Array; // (B, H, S, Pk + S)
+}
+
+export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Array, pk: Float64Array, pv: Float64Array, mask: Uint8Array, d: AttentionDims): { out: Float64Array; tape: AttentionTape } {
+  const { B, S, H, KVH, hd, Pk } = d;
+  const J = Pk + S;
+  const scale = 1 / Math.sqrt(hd);
+  const out = new Float64Array(B * S * H * hd);
+  const probs = new Float64Array(B * H * S * J);
+  const group = H / KVH;
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < H; h++) {
+      const g = Math.floor(h / group);
+      for (let i = 0; i < S; i++) {
+        const qo = ((b * S + i) * H + h) * hd;
+        const row = ((b * H + h) * S + i) * J;
+        let max = -Infinity;
+        const scores = new Float64Array(J).fill(-Infinity);
+        for (let j = 0; j < J; j++) {
+          const visible = j < Pk || (j - Pk <= i && mask[b * S + (j - Pk)] === 1);
+          if (!visible) continue;
+          const kv = j < Pk ? pk.subarray((j * KVH + g) * hd) : k.subarray(((b * S + j - Pk) * KVH + g) * hd);
+          let s = 0;
+          for (let e = 0; e < hd; e++) s += q[qo + e] * kv[e];
+          scores[j] = s * scale;
+          max = Math.max(max, scores[j]);
+        }
+        let sum = 0;
+        for (let j = 0; j < J; j++) sum += scores[j] === -Infinity ? 0 : Math.exp(scores[j] - max);
+        for (let j = 0; j < J; j++) {
+          const p = scores[j] === -Infinity ? 0 : Math.exp(scores[j] - max) / sum;
+          probs[row + j] = p;
+          if (p === 0) continue;
+          const vv = j < Pk ? pv.subarray((j * KVH + g) * hd) : v.subarray(((b * S + j - Pk) * KVH + g) * hd);
+          for (let e = 0; e < hd; e++) out[qo + e] += p * vv[e];
+        }
+      }
+    }
+  return { out, tape: { probs } };
+}
+
+export function attentionBackward(dout: Float64Array, q: Float64Array, k: Float64Array, v: Float64Array, pk: Float64Array, pv: Float64Array, tape: AttentionTape, d: AttentionDims) {
+  const { B, S, H, KVH, hd, Pk } = d;
+  const J = Pk + S;
+  const scale = 1 / Math.sqrt(hd);
+  const dq = new Float64Array(q.length);
+  const dk = new Float64Array(k.length);
+  const dv = new Float64Array(v.length);
+  const dpk = new Float64Array(pk.length);
+  const dpv = new Float64Array(pv.length);
+  const group = H / KVH;
+  const dp = new Float64Array(J);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < H; h++) {
+      const g = Math.floor(h / group);
+      for (let i = 0; i < S; i++) {
+        const qo = ((b * S + i) * H + h) * hd;
+        const row = ((b * H + h) * S + i) * J;
+        let dsum = 0;
+        for (let j = 0; j < J; j++) {
+          const p = tape.probs[row + j];
+          dp[j] = 0;
+          if (p === 0) continue;
+          const vo = j < Pk ? (j * KVH + g) * hd : ((b * S + j - Pk) * KVH + g) * hd;
+          const vv = j < Pk ? pv : v;
+          const dvv = j < Pk ? dpv : dv;
+          for (let e = 0; e < hd; e++) {
+            dp[j] += dout[qo + e] * vv[vo + e];
+            dvv[vo + e] += p * dout[qo + e];
+          }
+          dsum += p * dp[j];
+        }
+        for (let j = 0; j < J; j++) {
+          const p = tape.probs[row + j];
+          if (p === 0) continue;
+          const ds = p * (dp[j] - dsum) * scale;
+          const ko = j < Pk ? (j * KVH + g) * hd : ((b * S + j - Pk) * KVH + g) * hd;
+          const kk = j < Pk ? pk : k;
+          const dkk = j < Pk ? dpk : dk;
+          for (let e = 0; e < hd; e++) {
+            dq[qo + e] += ds * kk[ko + e];
+            dkk[ko + e] += ds * q[qo + e];
+          }
+        }
+      }
+    }
+  return { dq, dk, dv, dpk, dpv };
+}

@@ -1,0 +1,111 @@
+// Plain float64 ops, forward and backward side by side (llm.c style): the oracle for the WebGPU kernels and the
+// engine of the CPU fallback. Flat row-major arrays; the model is frozen, so backward gives input gradients only.
+// Letters: M rows, K inputs, N outputs, C width.
+
+/** y (M, N) = x (M, K) · Wᵀ + b, W stored (N, K) */
+export function linearForward(x: Float64Array, M: number, K: number, W: Float32Array, N: number, b?: Float32Array): Float64Array {
+  const y = new Float64Array(M * N);
+  for (let m = 0; m < M; m++)
+    for (let n = 0; n < N; n++) {
+      let s = b ? b[n] : 0;
+      for (let k = 0; k < K; k++) s += x[m * K + k] * W[n * K + k];
+      y[m * N + n] = s;
+    }
+  return y;
+}
+/** dx (M, K) = dy (M, N) · W */
+export function linearBackward(dy: Float64Array, M: number, K: number, W: Float32Array, N: number): Float64Array {
+  const dx = new Float64Array(M * K);
+  for (let m = 0; m < M; m++)
+    for (let n = 0; n < N; n++) {
+      const g = dy[m * N + n];
+      if (g !== 0) for (let k = 0; k < K; k++) dx[m * K + k] += g * W[n * K + k];
+    }
+  return dx;
+}
+
+/** LayerNorm (rms=false) or RMSNorm over rows of width C; returns y and per-row (mean, rstd). */
+export function normForward(x: Float64Array, rows: number, C: number, w: Float32Array, b: Float32Array | undefined, eps: number, rms: boolean) {
+  const y = new Float64Array(rows * C);
+  const mean = new Float64Array(rows);
+  const rstd = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let mu = 0;
+    if (!rms) {
+      for (let c = 0; c < C; c++) mu += x[r * C + c];
+      mu /= C;
+    }
+    let v = 0;
+    for (let c = 0; c < C; c++) v += (x[r * C + c] - mu) ** 2;
+    const s = 1 / Math.sqrt(v / C + eps);
+    mean[r] = mu;
+    rstd[r] = s;
+    for (let c = 0; c < C; c++) y[r * C + c] = (x[r * C + c] - mu) * s * w[c] + (b ? b[c] : 0);
+  }
+  return { y, mean, rstd };
+}
+export function normBackward(dy: Float64Array, x: Float64Array, rows: number, C: number, w: Float32Array, mean: Float64Array, rstd: Float64Array, rms: boolean): Float64Array {
+  const dx = new Float64Array(rows * C);
+  for (let r = 0; r < rows; r++) {
+    let sg = 0;
+    let sgx = 0;
+    for (let c = 0; c < C; c++) {
+      const g = dy[r * C + c] * w[c];
+      sg += g;
+      sgx += g * (x[r * C + c] - mean[r]) * rstd[r];
+    }
+    const mg = rms ? 0 : sg / C;
+    const mgx = sgx / C;
+    for (let c = 0; c < C; c++) {
+      const g = dy[r * C + c] * w[c];
+      dx[r * C + c] = rstd[r] * (g - mg - (x[r * C + c] - mean[r]) * rstd[r] * mgx);
+    }
+  }
+  return dx;
+}
+
+const S2PI = Math.sqrt(2 / Math.PI);
+export function geluForward(x: Float64Array): Float64Array {
+  return x.map((v) => 0.5 * v * (1 + Math.tanh(S2PI * (v + 0.044715 * v ** 3))));
+}
+export function geluBackward(dy: Float64Array, x: Float64Array): Float64Array {
+  return dy.map((g, i) => {
+    const v = x[i];
+    const t = Math.tanh(S2PI * (v + 0.044715 * v ** 3));
+    return g * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * S2PI * (1 + 3 * 0.044715 * v * v));
+  });
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+export function swigluForward(gate: Float64Array, up: Float64Array): Float64Array {
+  return gate.map((g, i) => g * sigmoid(g) * up[i]);
+}
+export function swigluBackward(dy: Float64Array, gate: Float64Array, up: Float64Array): { dGate: Float64Array; dUp: Float64Array } {
+  const dGate = new Float64Array(dy.length);
+  const dUp = new Float64Array(dy.length);
+  for (let i = 0; i < dy.length; i++) {
+    const s = sigmoid(gate[i]);
+    dGate[i] = dy[i] * up[i] * s * (1 + gate[i] * (1 - s));
+    dUp[i] = dy[i] * gate[i] * s;
+  }
+  return { dGate, dUp };
+}
+
+/** Rotate-half RoPE in place on (rows, heads, hd); row r sits at position offset + r % S. sign −1 = backward. */
+export function rope(x: Float64Array, rows: number, S: number, heads: number, hd: number, offset: number, invFreq: Float64Array, sign: 1 | -1): void {
+  const half = hd / 2;
+  for (let r = 0; r < rows; r++) {
+    const pos = offset + (r % S);
+    for (let h = 0; h < heads; h++) {
+      const base = (r * heads + h) * hd;
+      for (let i = 0; i < half; i++) {
+        const c = Math.cos(pos * invFreq[i]);
+        const s = sign * Math.sin(pos * invFreq[i]);
+        const x1 = x[base + i];
+        const x2 = x[base + i + half];
+        x[base + i] = x1 * c - x2 * s;
+        x[base + i + half] = x2 * c + x1 * s;
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The float64 reference as a CausalLM: the slow CPU fallback when a browser has no WebGPU (fine for the demo
+// model, far too slow for real checkpoints).
+import type { ExtraInputs, TokenBatch } from '../model/batch.ts';
+import type { CausalLM, LossAndGrad } from '../model/causal-lm.ts';
+import type { ModelConfig } from '../model/config.ts';
+import type { ModelWeights } from '../model/weights.ts';
+import { referenceBackward, referenceForward } from './decoder.ts';
+
+export class ReferenceCausalLM implements CausalLM {
+  readonly backend = 'cpu' as const;
+  readonly capacity: { rows: number; tokens: number };
+
+  constructor(readonly config: ModelConfig, readonly weights: ModelWeights) {
+    this.capacity = { rows: 64, tokens: config.maxPositions };
+  }
+
+  async lossAndGrad(batch: TokenBatch, extras: ExtraInputs, options: { grad?: boolean } = {}): Promise<LossAndGrad> {
+    const fwd = referenceForward(this.config, this.weights, batch, extras);
+    if (fwd.targets === 0) throw new Error('the batch has no scored tokens (every label is -100)');
+    const wantGrad = (options.grad ?? true) && Boolean(extras.promptEmbeds || extras.prefix);
+    const g = wantGrad ? referenceBackward(fwd.tape) : null;
+    const grad = g ? Float32Array.from(g.promptEmbeds ?? g.prefix ?? []) : null;
+    return { loss: fwd.loss, targets: fwd.targets, grad };
+  }
+
+  async scoreRows(batch: TokenBatch, extras: ExtraInputs): Promise<Float64Array> {
+    return referenceForward(this.config, this.weights, batch, extras).rowLogProb;
+  }
+
+  async lastLogits(batch: TokenBatch, extras: ExtraInputs): Promise<Float32Array> {
+    const fwd = referenceForward(this.config, this.weights, batch, extras, { logits: true });
+    const V = this.config.vocabSize;
+    const S = fwd.tape.S;
+    const Pv = fwd.tape.Pv;
+    const out = new Float32Array(batch.rows * V);
+    for (let b = 0; b < batch.rows; b++) {
+      let last = Pv - 1;
+      for (let t = 0; t < batch.columns; t++) if (batch.attentionMask[b * batch.columns + t]) last = Pv + t;
+      out.set(fwd.logits!.subarray((b * S + Math.max(0, last)) * V, (b * S + Math.max(0, last) + 1) * V), b * V);
+    }
+    return out;
+  }
+
+  dispose(): void {}
+}
