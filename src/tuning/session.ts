@@ -6,6 +6,7 @@ import type { CausalLM } from '../engine/model/causal-lm.ts';
 import { loadModel, readJson, type LoadedModel } from '../engine/io/load-model.ts';
 import type { ModelFiles } from '../engine/io/model-files.ts';
 import { GpuCausalLM } from '../engine/model/gpu-lm.ts';
+import { ReferenceCausalLM } from '../engine/reference/reference-lm.ts';
 import { prefixRowWidth } from '../engine/model/config.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import { prepareDataset, type DatasetRequest, type PreparedDataset } from './data/prepare.ts';
@@ -43,13 +44,16 @@ export class TuningSession {
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
-  async loadModel(files: ModelFiles, gpu: GpuContext, capacity = { rows: 8, tokens: 256 }): Promise<LoadedModel> {
+  /** `gpu` null: the float64 CPU reference (the fallback without WebGPU; practical for the demo model only). */
+  async loadModel(files: ModelFiles, gpu: GpuContext | null, capacity = { rows: 8, tokens: 256 }): Promise<LoadedModel> {
     const loaded = await loadModel(files, this.hooks.onStatus);
     this.hooks.onStatus?.('reading the tokenizer');
     const tokConfig = (await files.has('tokenizer_config.json')) ? await readJson(files, 'tokenizer_config.json') : {};
     const tokenizer = tokenizerFromJson(await readJson(files, 'tokenizer.json'), tokConfig);
-    this.hooks.onStatus?.('uploading the weights to the GPU');
-    const lm = await GpuCausalLM.create(gpu, loaded.config, loaded.weights, { ...capacity, tokens: Math.min(capacity.tokens, loaded.config.maxPositions) });
+    this.hooks.onStatus?.(gpu ? 'uploading the weights to the GPU' : 'preparing the CPU fallback');
+    const lm = gpu
+      ? await GpuCausalLM.create(gpu, loaded.config, loaded.weights, { ...capacity, tokens: Math.min(capacity.tokens, loaded.config.maxPositions) })
+      : new ReferenceCausalLM(loaded.config, loaded.weights);
     this.lm?.dispose();
     this.lm = lm;
     this.tokenizer = tokenizer;

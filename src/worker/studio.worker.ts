@@ -6,6 +6,9 @@ import { acquireGpu, NoWebGpuError, type GpuContext } from '../engine/gpu/device
 import { clearModelCache, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
 import { estimateGpuBytes } from '../engine/model/memory.ts';
 import { TuningSession } from '../tuning/session.ts';
+import { parseDataset } from '../tuning/data/parse.ts';
+import { checkTemplate } from '../tuning/data/template.ts';
+import { detectTask } from '../tuning/data/prepare.ts';
 import type { EvaluationReport } from '../tuning/evaluate.ts';
 import type { TrainerState } from '../tuning/trainer.ts';
 import type {
@@ -17,7 +20,8 @@ import { asStudioError, StudioError } from './errors.ts';
 let listener: StudioEventListener | null = null;
 let pageUrl = self.location.href;
 let gpu: GpuContext | null = null;
-let lastSource: ModelSource | null = null;
+let lastLoad: { source: ModelSource; cpuFallback: boolean } | null = null;
+let deviceLost = false;
 let lastSpec: DatasetSpec | null = null;
 let pendingSteps: StepMetrics[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -66,6 +70,7 @@ async function device(): Promise<GpuContext> {
     if (gpu !== ctx) return;
     gpu = null;
     if (info.reason === 'destroyed') return;
+    deviceLost = true;
     emit({ type: 'error', error: { code: 'device-lost', message: `The GPU device was lost (${info.message || 'no reason given'}). The studio restarts it on the next request and resumes from the last checkpoint.` } });
   });
   emit({ type: 'device', status: { kind: 'ready', adapter: ctx.adapter } });
@@ -101,6 +106,24 @@ function summaryOf(d: ReturnType<TuningSession['setDataset']>): DatasetSummary {
   };
 }
 
+/** Without a model the data can still be checked line by line; tokenising waits for the model. */
+function parseOnlySummary(spec: DatasetSpec): DatasetSummary {
+  const parsed = parseDataset(spec.text, spec.fileName);
+  const templateProblem = checkTemplate(spec.template);
+  const errors = [...(templateProblem ? [{ line: 0, message: templateProblem }] : []), ...parsed.errors];
+  const task = detectTask(parsed.examples);
+  return {
+    ok: false,
+    errors: errors.length ? errors : [{ line: 0, message: 'the data looks fine; load a model to tokenise it' }],
+    kind: task.kind,
+    labels: task.labels,
+    train: 0,
+    validation: 0,
+    tooLong: [],
+    preview: { text: '', target: '', tokens: 0 },
+  };
+}
+
 const busy = () => session.trainer?.phase === 'training' || session.trainer?.phase === 'paused';
 
 const api: StudioWorkerApi = {
@@ -123,13 +146,13 @@ const api: StudioWorkerApi = {
 
   async loadModel(source, options = {}): Promise<ModelInfo> {
     if (busy()) throw new StudioError('busy', 'A run is in progress: stop it before loading another model.');
-    if (options.cpuFallback)
-      throw new StudioError('no-webgpu', 'The CPU fallback is not available in this version: open the studio in a browser with WebGPU (Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows).');
-    let ctx: GpuContext;
-    try {
-      ctx = await device();
-    } catch (e) {
-      throw new StudioError('no-webgpu', (e as Error).message);
+    let ctx: GpuContext | null = null;
+    if (!options.cpuFallback) {
+      try {
+        ctx = await device();
+      } catch (e) {
+        throw new StudioError('no-webgpu', `${(e as Error).message} Use the CPU fallback for the demo model instead.`);
+      }
     }
     const files = filesFor(source);
     let loaded;
@@ -139,7 +162,7 @@ const api: StudioWorkerApi = {
       const msg = (e as Error).message;
       throw new StudioError(/buffer|memory/.test(msg) ? 'too-large' : 'model-load', msg);
     }
-    lastSource = source;
+    lastLoad = { source, cpuFallback: Boolean(options.cpuFallback) };
     if (lastSpec) session.setDataset(lastSpec, 32);
     const cfg = loaded.config;
     const w = loaded.weights;
@@ -148,7 +171,7 @@ const api: StudioWorkerApi = {
     emit({ type: 'model-status', message: 'ready' });
     return {
       name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,
-      vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: 'webgpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }).total,
+      vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: ctx ? 'webgpu' : 'cpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }).total,
       f16Weights: false, fromCache: false,
     };
   },
@@ -158,7 +181,7 @@ const api: StudioWorkerApi = {
   },
 
   async setDataset(spec): Promise<DatasetSummary> {
-    if (!session.lm) throw new StudioError('bad-input', 'Load a model first: the data is tokenised with its tokenizer.');
+    if (!session.lm) return parseOnlySummary(spec);
     const d = session.setDataset(spec, 32);
     if (d.ok) lastSpec = spec;
     return summaryOf(d);
@@ -180,10 +203,11 @@ const api: StudioWorkerApi = {
         return { phase, steps: outcome.steps, finalLoss: outcome.finalLoss, reason: outcome.reason };
       } catch (e) {
         // A lost device: start a new one, reload the model, and resume from the last checkpoint (once).
-        if (gpu === null && attempt === 0 && lastSource) {
+        if (deviceLost && attempt === 0 && lastLoad) {
+          deviceLost = false;
           resumeFrom = session.checkpoint ?? undefined;
           emit({ type: 'phase', phase: 'training', message: `GPU device lost; resuming from step ${resumeFrom?.step ?? 0}` });
-          await api.loadModel(lastSource);
+          await api.loadModel(lastLoad.source, { cpuFallback: lastLoad.cpuFallback });
           continue;
         }
         flushSteps();

@@ -1,11 +1,14 @@
 // A recorded sequence of compute dispatches — one training step, one forward — built once per shape and replayed
 // every step: its uniform buffers and bind groups are created when the program is built, never inside the loop.
 // Kernels are compiled up front (createComputePipelineAsync) into a KernelSet.
+import { getPipeline, getPipelineSync } from './pipeline-cache.ts';
 
 export interface KernelSource {
   name: string;
   code: string; // WGSL; binding 0 is a uniform block of u32 words (floats are bitcast), storage buffers from 1
   workgroupSize: number; // invocations per workgroup along x (for grid helpers)
+  entryPoint?: string; // default 'main'
+  constants?: Record<string, number>; // WGSL `override` values
 }
 
 export class KernelSet {
@@ -14,26 +17,15 @@ export class KernelSet {
     private readonly pipelines: Map<string, GPUComputePipeline>,
   ) {}
 
+  /** Compiles every source up front; identical sources share one pipeline per device (pipeline-cache.ts). */
   static async compile(device: GPUDevice, sources: KernelSource[], asyncPipelines = true): Promise<KernelSet> {
-    // No `label`s on GPU objects anywhere in the engine: Dawn in Node aborts on labelled pipelines (measured here).
-    const describe = (s: KernelSource): GPUComputePipelineDescriptor => ({
-      layout: 'auto',
-      compute: { module: device.createShaderModule({ code: s.code }), entryPoint: 'main' },
-    });
-    if (!asyncPipelines) {
-      // Dawn in Node (tests, bench, CLI): awaiting any Dawn promise between pipeline creations aborts the process
-      // there (measured here), so compile synchronously with no awaits; WGSL errors arrive as uncaptured errors.
-      return new KernelSet(device, new Map(sources.map((s) => [s.name, device.createComputePipeline(describe(s))])));
-    }
+    if (!asyncPipelines) return new KernelSet(device, new Map(sources.map((s) => [s.name, getPipelineSync(device, s)])));
     const entries = await Promise.all(
       sources.map(async (s): Promise<[string, GPUComputePipeline]> => {
-        const desc = describe(s);
         try {
-          return [s.name, await device.createComputePipelineAsync(desc)];
+          return [s.name, await getPipeline(device, s)];
         } catch (e) {
-          const info = await desc.compute.module.getCompilationInfo();
-          const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
-          throw new Error(`kernel ${s.name} failed to compile: ${(e as Error).message}\n${msgs}`, { cause: e });
+          throw new Error(`kernel ${s.name}: ${(e as Error).message}`, { cause: e });
         }
       }),
     );
