@@ -7,6 +7,8 @@ import { useStudio } from './store.ts';
 const PROJECT_KEY = 'soft-prompt-studio/project/v1';
 const RUNS_KEY = 'soft-prompt-studio/runs/v1';
 const DEBOUNCE_MS = 400;
+// While a run streams metrics, its growing curves are saved less often: each save clones every run.
+const DEBOUNCE_TRAINING_MS = 3000;
 
 /** A stored project merged over the defaults, field by field, so an older save still loads. */
 function mergeProject(stored: Partial<Project> | undefined): Project {
@@ -55,7 +57,7 @@ export function startPersisting(): () => void {
     if (!s.savePending) useStudio.setState({ savePending: true });
     clearTimeout(timer);
     waiting = true;
-    timer = setTimeout(() => void save(), DEBOUNCE_MS);
+    timer = setTimeout(() => void save(), s.train.phase === 'training' ? DEBOUNCE_TRAINING_MS : DEBOUNCE_MS);
   });
   return () => {
     clearTimeout(timer);

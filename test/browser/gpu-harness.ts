@@ -1,11 +1,17 @@
 // Runs the WebGPU engine inside Chromium for Node-side drivers (cli/golden.ts, GPU tests): a page-level API on
 // `window.engineHarness`. Inputs arrive as base64 file contents, exactly the files of a golden case directory.
-import { acquireGpu } from '../../src/engine/gpu/device.ts';
+import { acquireGpu, type GpuContext } from '../../src/engine/gpu/device.ts';
 import { parseModelConfig } from '../../src/engine/model/config.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
 import { loadWeights } from '../../src/engine/model/load-weights.ts';
 import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import type { ExtraInputs, TokenBatch } from '../../src/engine/model/batch.ts';
+import { TuningSession } from '../../src/tuning/session.ts';
+import { hubModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
+import type { TrainConfig } from '../../src/tuning/train-config.ts';
+import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
+import { httpModelFiles } from '../../src/engine/io/model-files.ts';
+import { loadModel } from '../../src/engine/io/load-model.ts';
 
 export interface HarnessCaseFiles {
   configJson: string;
@@ -53,16 +59,18 @@ async function runCase(files: HarnessCaseFiles): Promise<HarnessResult> {
 
 declare global {
   interface Window {
-    engineHarness: { runCase: typeof runCase; train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>; ready: boolean };
+    engineHarness: {
+      runCase: typeof runCase;
+      train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>;
+      bench: (req: HarnessBenchRequest) => Promise<HarnessBenchResult>;
+      ready: boolean;
+    };
   }
 }
 
-window.engineHarness = { runCase, train: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
-import { TuningSession } from '../../src/tuning/session.ts';
-import { hubModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
-import type { TrainConfig } from '../../src/tuning/train-config.ts';
 
 export interface HarnessTrainRequest {
   model: { kind: 'files'; label: string; files: Record<string, string> } | { kind: 'hub'; id: string; revision: string };
@@ -133,4 +141,34 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
 }
 
 window.engineHarness.train = train;
+window.engineHarness.bench = bench;
 window.engineHarness.ready = true;
+
+// ── benchmarks (cli/bench.ts) ──────────────────────────────────────────────────────────────────────────
+export interface HarnessBenchRequest {
+  reps: number;
+  gpt2Rows: number;
+  gpt2Tokens: number;
+}
+
+export interface HarnessBenchResult {
+  adapter: string;
+  features: string[];
+  matmul: MatmulBench[];
+  steps: StepBench[];
+}
+
+export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFiles: ModelFiles): Promise<HarnessBenchResult> {
+  const matmul = [await benchMatmul(gpu, 512, 768, 768, req.reps), await benchMatmul(gpu, 64, 2048, 512, req.reps)];
+  const steps: StepBench[] = [];
+  const demo = await loadModel(demoFiles);
+  steps.push(await benchSteps(gpu, 'demo (bundled)', demo.config, demo.weights, 8, 24, 16, req.reps));
+  steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, randomWeights(GPT2_SMALL), req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2))));
+  const f = gpu.adapter.features;
+  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps };
+}
+
+async function bench(req: HarnessBenchRequest): Promise<HarnessBenchResult> {
+  const gpu = await acquireGpu(navigator.gpu);
+  return runBench(gpu, req, httpModelFiles('demo', new URL('/models/demo/', location.href).toString()));
+}

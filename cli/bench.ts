@@ -1,0 +1,34 @@
+// npm run bench -- [--json] [--dawn] [--reps N]: matmul GFLOP/s next to the naive kernel, and training-step time,
+// tokens/s, achieved GFLOP/s, dispatches per step and GPU memory for the demo model and a GPT-2-small-shaped model
+// with random weights. Chromium by default (SwiftShader without a GPU); --dawn for Dawn in Node on a real GPU.
+import { parseArgs } from 'node:util';
+import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/gpu-harness.ts';
+
+const { values: a } = parseArgs({ options: { json: { type: 'boolean', default: false }, dawn: { type: 'boolean', default: false }, reps: { type: 'string', default: '3' } } });
+// SwiftShader runs at a few GFLOP/s: a GPT-2-small step on one short row already takes seconds there.
+const req: HarnessBenchRequest = { reps: Number(a.reps), gpt2Rows: 1, gpt2Tokens: 16 };
+
+let result: HarnessBenchResult;
+if (a.dawn) {
+  const { dawnGpu } = await import('./dawn.ts');
+  const { directoryModelFiles } = await import('./node-files.ts');
+  const { runBench } = await import('../test/browser/gpu-harness.ts');
+  result = await runBench(await dawnGpu(), { ...req, gpt2Rows: 8, gpt2Tokens: 128 }, directoryModelFiles('public/models/demo'));
+} else {
+  const { openHarness } = await import('./chromium.ts');
+  const session = await openHarness();
+  try {
+    result = await session.page.evaluate((r) => window.engineHarness.bench(r), req);
+  } finally {
+    await session.close();
+  }
+}
+if (a.json) console.log(JSON.stringify(result, null, 2));
+else {
+  console.log(`adapter: ${result.adapter} [${result.features.join(', ')}]`);
+  for (const m of result.matmul)
+    console.log(`matmul ${m.shape}: ${m.tiledGflops.toFixed(2)} GFLOP/s, naive ${m.naiveGflops.toFixed(2)} GFLOP/s, ${m.speedup.toFixed(1)}×`);
+  for (const s of result.steps)
+    console.log(`${s.model} (${(s.parameters / 1e6).toFixed(1)}M params) batch ${s.batch}: ${s.stepMs.toFixed(0)} ms/step, ${s.tokensPerSecond.toFixed(0)} tokens/s, ${s.gflops.toFixed(2)} GFLOP/s, ${s.dispatchesPerStep} dispatches/step, ~${s.gpuMemoryMiB.toFixed(0)} MiB`);
+}
+process.exit(0);

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
+import { parseSafetensors } from '../src/engine/io/safetensors.ts';
+import { StudioPage } from './pages/StudioPage.ts';
+
+// A new user's whole path on the bundled demo model, in a real browser on real WebGPU (SwiftShader here):
+// open → the demo model loads → choose a sample dataset → train → the chart gains points while the page stays
+// responsive → the tuned prompt beats the untuned baseline → download the PEFT zip and its files parse →
+// reload and find the run again.
+test('open, train on a sample task, beat the baseline, download the adapter, find the run after a reload', async ({ page }) => {
+  test.setTimeout(420_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const app = new StudioPage(page);
+  await app.open();
+  await app.waitForDevice();
+  await app.waitForModel();
+
+  await app.data.pickSample('sentiment-code');
+  await app.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  await expect(app.data.previewTokens).not.toHaveText('');
+
+  await app.method.choose('prompt');
+  await app.method.setHyper('steps', 24);
+  await app.method.setHyper('evalEvery', 8);
+
+  // Long main-thread tasks during the run, as the browser reports them.
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  await app.train.startRun();
+  const early = await app.waitForStep(4, 240_000);
+  const later = await app.waitFor('more chart points', (s) => s.chartPoints > early.chartPoints + 2, 240_000);
+  expect(later.step).toBeGreaterThan(early.step);
+  await app.train.waitForEnd(300_000);
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  console.log(`long main-thread tasks during the run: ${JSON.stringify(longTasks.map((d) => Math.round(d)))}`);
+  expect(Math.max(0, ...longTasks), 'no main-thread task over 50 ms while training').toBeLessThanOrEqual(50);
+
+  const done = await app.waitFor('the evaluation report', (s) => s.hasReport, 240_000);
+  expect(done.phase).not.toBe('failed');
+  const baseline = await app.results.accuracy('baseline');
+  const tuned = await app.results.accuracy('tuned');
+  console.log(`validation accuracy: baseline ${baseline}, tuned ${tuned}`);
+  expect(tuned).toBeGreaterThanOrEqual(0.9);
+  expect(tuned).toBeGreaterThan(baseline + 0.2);
+
+  const download = await app.exports.download(app.exports.peft);
+  const zip = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+  expect(Object.keys(zip).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  const config = JSON.parse(strFromU8(zip['adapter_config.json'])) as Record<string, unknown>;
+  expect(config.peft_type).toBe('PROMPT_TUNING');
+  expect(config.task_type).toBe('CAUSAL_LM');
+  const tensors = parseSafetensors(zip['adapter_model.safetensors']);
+  expect(tensors.names()).toEqual(['prompt_embeddings']);
+  expect(tensors.shape('prompt_embeddings')).toEqual([config.num_virtual_tokens, config.token_dim]);
+
+  await app.waitForSaved();
+  const runsBefore = (await app.state()).runs;
+  await page.reload();
+  await page.waitForFunction(() => window.__studio !== undefined);
+  const restored = await app.waitFor('the saved runs', (s) => s.runs >= runsBefore, 30_000);
+  expect(restored.runs).toBe(runsBefore);
+  await expect(app.train.runs).toContainText('prompt');
+  expect(pageErrors).toEqual([]);
+});

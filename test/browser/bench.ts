@@ -1,0 +1,129 @@
+// Engine benchmarks run inside the page (cli/bench.ts drives them through Chromium or Dawn): matmul GFLOP/s
+// against the naive kernel in the same run, and training-step timings for a GPT-2-small-shaped model with random
+// weights (built in memory) and for given models.
+import type { GpuContext } from '../../src/engine/gpu/device.ts';
+import { KernelSet, ProgramBuilder } from '../../src/engine/gpu/program.ts';
+import { MATMUL_KERNELS, matmulForward, matmulNaive } from '../../src/engine/kernels/matmul.ts';
+import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
+import { parseModelConfig, type ModelConfig } from '../../src/engine/model/config.ts';
+import type { ModelWeights, Tensor } from '../../src/engine/model/weights.ts';
+import { padBatch } from '../../src/engine/model/batch.ts';
+import { estimateGpuBytes } from '../../src/engine/model/memory.ts';
+
+export interface MatmulBench {
+  shape: string;
+  tiledGflops: number;
+  naiveGflops: number;
+  speedup: number;
+}
+
+export interface StepBench {
+  model: string;
+  parameters: number;
+  batch: string;
+  stepMs: number;
+  tokensPerSecond: number;
+  gflops: number; // ≈ 4 × params × tokens per step (no weight gradients), over the step time
+  dispatchesPerStep: number;
+  gpuMemoryMiB: number;
+}
+
+async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder) => void, reps: number): Promise<number> {
+  const run = async () => {
+    const enc = gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    encode(pass);
+    pass.end();
+    gpu.device.queue.submit([enc.finish()]);
+    await gpu.device.queue.onSubmittedWorkDone();
+  };
+  await run(); // warm-up (first-use compilation)
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) await run();
+  return (performance.now() - t0) / reps / 1000;
+}
+
+export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: number, reps: number): Promise<MatmulBench> {
+  const kernels = await KernelSet.compile(gpu.device, MATMUL_KERNELS, gpu.asyncPipelines);
+  const buf = (n: number) => {
+    const b = gpu.device.createBuffer({ size: 4 * n, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    gpu.device.queue.writeBuffer(b, 0, Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
+    return b;
+  };
+  const x = buf(M * K);
+  const w = buf(N * K);
+  const y = buf(M * N);
+  const zero = buf(4);
+  const tiled = new ProgramBuilder(kernels);
+  matmulForward(tiled, y, x, w, null, zero, { M, N, K });
+  const naive = new ProgramBuilder(kernels);
+  matmulNaive(naive, y, x, w, { M, N, K });
+  const tp = tiled.build();
+  const np = naive.build();
+  const tTiled = await timeSubmits(gpu, (p) => tp.encode(p), reps);
+  const tNaive = await timeSubmits(gpu, (p) => np.encode(p), Math.max(1, Math.floor(reps / 2)));
+  const flops = 2 * M * N * K;
+  for (const b of [x, w, y, zero]) b.destroy();
+  return { shape: `${M}x${N}x${K}`, tiledGflops: flops / tTiled / 1e9, naiveGflops: flops / tNaive / 1e9, speedup: tNaive / tTiled };
+}
+
+/** Random weights of the canonical layout for a config (no checkpoint needed). */
+export function randomWeights(cfg: ModelConfig): ModelWeights {
+  let seed = 1;
+  const t = (shape: number[], scale = 0.02, fill?: number): Tensor => ({
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => fill ?? (((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5) * scale),
+  });
+  const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V } = cfg;
+  const bias = (n: number) => (cfg.qkvBias ? { bias: t([n]) } : {});
+  const embed = t([V, C]);
+  return {
+    embed,
+    positions: cfg.positions === 'learned' ? t([cfg.maxPositions, C]) : undefined,
+    finalNorm: { weight: t([C], 0, 1), bias: cfg.norm === 'layernorm' ? t([C]) : undefined },
+    lmHead: embed,
+    layers: Array.from({ length: cfg.layers }, () => ({
+      norm1: { weight: t([C], 0, 1), bias: cfg.norm === 'layernorm' ? t([C]) : undefined },
+      q: { weight: t([H * hd, C]), ...bias(H * hd) },
+      k: { weight: t([KVH * hd, C]), ...bias(KVH * hd) },
+      v: { weight: t([KVH * hd, C]), ...bias(KVH * hd) },
+      o: { weight: t([C, H * hd]), bias: cfg.oBias ? t([C]) : undefined },
+      norm2: { weight: t([C], 0, 1), bias: cfg.norm === 'layernorm' ? t([C]) : undefined },
+      gate: cfg.mlp === 'swiglu' ? { weight: t([I, C]) } : undefined,
+      up: { weight: t([I, C]), bias: cfg.mlpBias ? t([I]) : undefined },
+      down: { weight: t([C, I]), bias: cfg.mlpBias ? t([C]) : undefined },
+    })),
+  };
+}
+
+export const GPT2_SMALL = parseModelConfig({ model_type: 'gpt2', n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 });
+
+/** Prompt-tuning training steps (forward + activation backward + grad readback) on `rows × tokens` batches. */
+export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig, weights: ModelWeights, rows: number, tokens: number, virtual: number, reps: number): Promise<StepBench> {
+  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows, tokens: tokens + virtual, virtualTokens: virtual, targets: rows * 4 });
+  try {
+    const ids = Array.from({ length: rows }, (_, b) => Array.from({ length: tokens }, (_, t) => (b * 31 + t * 7) % cfg.vocabSize));
+    // Four scored tokens per row, as a classification-style batch.
+    const labels = ids.map((r) => r.map((id, t) => (t >= tokens - 4 ? id : -100)));
+    const batch = padBatch(ids, labels, 0, 'right');
+    const promptEmbeds = Float32Array.from({ length: virtual * cfg.hidden }, (_, i) => Math.sin(i) * 0.02);
+    await lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
+    const step = (performance.now() - t0) / reps / 1000;
+    const params = weights.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+    const tok = rows * (tokens + virtual);
+    return {
+      model: name,
+      parameters: params + weights.embed.data.length,
+      batch: `${rows}x(${virtual}+${tokens})`,
+      stepMs: step * 1000,
+      tokensPerSecond: tok / step,
+      gflops: (4 * params * tok) / step / 1e9,
+      dispatchesPerStep: lm.lastDispatchCount,
+      gpuMemoryMiB: estimateGpuBytes(cfg, { rows, tokens: tokens + virtual }).total / 2 ** 20,
+    };
+  } finally {
+    lm.dispose();
+  }
+}
