@@ -5,18 +5,18 @@ import { IGNORE_INDEX, padBatch, type TokenBatch } from '../../engine/model/batc
 
 export interface EncodedExample {
   input: string; // the raw input, for display
-  output: string; // the expected answer text
+  output: string; // the expected answer text (trimmed)
   prompt: number[]; // token ids of the rendered template
   target: number[]; // token ids of the answer (leading space included, EOS for free text)
 }
 
 /** The id used for padding: the config's pad token, else EOS, else 0 (pads are masked and never scored). */
-export function padId(cfg: ModelConfig): number {
+export function padId(cfg: Pick<ModelConfig, 'padTokenId' | 'eosTokenId'>): number {
   return cfg.padTokenId ?? cfg.eosTokenId ?? 0;
 }
 
-/** Right-padded training batch: labels are the target ids, -100 elsewhere. */
-export function toTrainingBatch(examples: EncodedExample[], cfg: ModelConfig): TokenBatch {
+/** Right-padded training batch (B, T = longest row): labels are the target ids, -100 on prompts and pads. */
+export function toTrainingBatch(examples: readonly EncodedExample[], cfg: Pick<ModelConfig, 'padTokenId' | 'eosTokenId'>): TokenBatch {
   return padBatch(
     examples.map((e) => [...e.prompt, ...e.target]),
     examples.map((e) => [...e.prompt.map(() => IGNORE_INDEX), ...e.target]),
@@ -26,7 +26,7 @@ export function toTrainingBatch(examples: EncodedExample[], cfg: ModelConfig): T
 }
 
 /** Rows that score `prompt + candidate` for each candidate continuation (rank classification). */
-export function toScoringBatch(prompt: number[], candidates: number[][], cfg: ModelConfig): TokenBatch {
+export function toScoringBatch(prompt: readonly number[], candidates: readonly number[][], cfg: Pick<ModelConfig, 'padTokenId' | 'eosTokenId'>): TokenBatch {
   return padBatch(
     candidates.map((c) => [...prompt, ...c]),
     candidates.map((c) => [...prompt.map(() => IGNORE_INDEX), ...c]),

@@ -1,69 +1,111 @@
 // CSV, TSV and JSONL examples with `input`/`output` (or `text`/`label`) columns and an optional `split`
-// column. Every problem is reported with its 1-based line number; all of them, not just the first.
+// column. Every problem is reported with its 1-based line number in the file the user sees, all of them,
+// not just the first, so one pass of fixes clears the list. Rows with a problem are left out of `examples`.
 import Papa from 'papaparse';
 
-export interface RawExample {
+export type Split = 'train' | 'validation';
+
+/** One example as the user wrote it. */
+export interface Example {
   input: string;
   output: string;
-  split?: 'train' | 'validation';
-  line: number; // 1-based line in the file
+  split?: Split;
 }
 
-export interface LineError {
-  line: number; // 1-based; 0 for problems of the whole file
-  message: string;
+/** An example with the 1-based line where it starts (a quoted CSV field may span several lines). */
+export interface RawExample extends Example {
+  line: number;
 }
+
+/** One problem in the data. `line` is 1-based; 0 for problems of the whole file. */
+export interface DatasetError {
+  line: number;
+  message: string; // a full sentence that starts with "line N: " when line > 0
+}
+/** The older name of DatasetError, kept for the worker protocol. */
+export type LineError = DatasetError;
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl';
 
+export interface ParsedDataset {
+  examples: RawExample[];
+  errors: DatasetError[]; // sorted by line
+  format: DataFormat;
+}
+
+/** Format from the file name's extension, else from the content (a leading `{` is JSONL, a tab on line 1 TSV). */
 export function formatOf(fileName: string, text: string): DataFormat {
-  const ext = fileName.toLowerCase().split('.').pop();
+  const ext = fileName.includes('.') ? fileName.toLowerCase().split('.').pop() : '';
   if (ext === 'jsonl' || ext === 'json' || ext === 'ndjson') return 'jsonl';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
   if (ext === 'csv') return 'csv';
-  const first = text.trimStart().split('\n')[0] ?? '';
+  const first = stripBom(text).trimStart().split('\n')[0] ?? '';
   if (first.startsWith('{')) return 'jsonl';
   return first.includes('\t') ? 'tsv' : 'csv';
 }
 
+// Accepted column names, first match wins. `input`/`output` and `text`/`label` are the documented pairs; the
+// others are common in public datasets (prompt/completion from OpenAI fine-tuning files, sentence from GLUE).
 const INPUT_KEYS = ['input', 'text', 'prompt', 'sentence'];
 const OUTPUT_KEYS = ['output', 'label', 'target', 'completion', 'answer'];
+const SPLIT_NAMES: Record<string, Split> = { train: 'train', training: 'train', validation: 'validation', val: 'validation', valid: 'validation', dev: 'validation', eval: 'validation' };
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 function pick(row: Record<string, unknown>, keys: string[]): unknown {
   for (const k of keys) if (k in row) return row[k];
   return undefined;
 }
 
-function toExample(row: Record<string, unknown>, line: number, errors: LineError[]): RawExample | null {
-  const input = pick(row, INPUT_KEYS);
-  const output = pick(row, OUTPUT_KEYS);
-  if (input === undefined) return (errors.push({ line, message: `line ${line}: missing "input" (or "text")` }), null);
-  if (output === undefined) return (errors.push({ line, message: `line ${line}: missing "output" (or "label")` }), null);
-  const inputText = String(input);
-  const outputText = String(output);
-  if (inputText.trim() === '') return (errors.push({ line, message: `line ${line}: empty input` }), null);
-  if (outputText.trim() === '') return (errors.push({ line, message: `line ${line}: empty output` }), null);
-  const split = row.split === undefined || row.split === '' ? undefined : String(row.split).trim().toLowerCase();
-  if (split !== undefined && split !== 'train' && split !== 'validation' && split !== 'val' && split !== 'valid')
-    return (errors.push({ line, message: `line ${line}: split must be "train" or "validation" (got "${split}")` }), null);
-  return { input: inputText, output: outputText, line, split: split === undefined ? undefined : split === 'train' ? 'train' : 'validation' };
+/** A cell value as text: strings as they are, numbers and booleans (JSONL labels like 1 or true) printed. */
+function asText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
 }
 
-function parseJsonl(text: string): { examples: RawExample[]; errors: LineError[] } {
+function toExample(row: Record<string, unknown>, line: number, errors: DatasetError[]): RawExample | null {
+  const fail = (message: string) => (errors.push({ line, message: `line ${line}: ${message}` }), null);
+  const input = pick(row, INPUT_KEYS);
+  const output = pick(row, OUTPUT_KEYS);
+  if (input === undefined || input === null) return fail(`missing 'input' (or 'text')`);
+  if (output === undefined || output === null) return fail(`missing 'output' (or 'label')`);
+  const inputText = asText(input);
+  const outputText = asText(output);
+  if (inputText === null) return fail(`'input' must be text (got ${JSON.stringify(input)})`);
+  if (outputText === null) return fail(`'output' must be text (got ${JSON.stringify(output)})`);
+  if (inputText.trim() === '') return fail('empty input');
+  if (outputText.trim() === '') return fail('empty output');
+  const rawSplit = row.split;
+  if (rawSplit === undefined || rawSplit === null || (typeof rawSplit === 'string' && rawSplit.trim() === ''))
+    return { input: inputText, output: outputText, line };
+  const split = SPLIT_NAMES[String(rawSplit).trim().toLowerCase()];
+  if (!split) return fail(`split must be "train" or "validation" (got ${JSON.stringify(rawSplit)})`);
+  return { input: inputText, output: outputText, split, line };
+}
+
+function parseJsonl(text: string): { examples: RawExample[]; errors: DatasetError[] } {
   const examples: RawExample[] = [];
-  const errors: LineError[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  const errors: DatasetError[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length > 0 && lines[0].trimStart().startsWith('[')) {
+    errors.push({ line: 1, message: 'line 1: this is a JSON array; write JSON Lines instead, one {"input": …, "output": …} object per line' });
+    return { examples, errors };
+  }
+  lines.forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
     let row: unknown;
     try {
       row = JSON.parse(raw);
     } catch (e) {
-      errors.push({ line, message: `line ${line}: invalid JSON (${(e as Error).message})` });
+      errors.push({ line, message: `line ${line}: invalid JSON: ${(e as Error).message}` });
       return;
     }
     if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-      errors.push({ line, message: `line ${line}: expected a JSON object like {"input": …, "output": …}` });
+      errors.push({ line, message: `line ${line}: expected a JSON object like {"input": "…", "output": "…"}` });
       return;
     }
     const ex = toExample(row as Record<string, unknown>, line, errors);
@@ -72,48 +114,77 @@ function parseJsonl(text: string): { examples: RawExample[]; errors: LineError[]
   return { examples, errors };
 }
 
-function parseDelimited(text: string, delimiter: ',' | '\t'): { examples: RawExample[]; errors: LineError[] } {
+/** 1-based line of each character offset, by counting line breaks (\n, \r\n or a lone \r) before it. */
+function lineCounter(text: string): (offset: number) => number {
+  const starts: number[] = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}
+
+function parseDelimited(text: string, delimiter: ',' | '\t'): { examples: RawExample[]; errors: DatasetError[] } {
   const examples: RawExample[] = [];
-  const errors: LineError[] = [];
-  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false });
-  const rows = result.data;
-  // Line numbers: papaparse gives rows; a quoted field may span lines, so count newlines as we go.
-  const lineOfRow: number[] = [];
-  let line = 1;
-  for (const r of rows) {
-    lineOfRow.push(line);
-    line += 1 + r.join(delimiter).split('\n').length - 1;
-  }
-  for (const e of result.errors) {
-    const at = e.row !== undefined && e.row !== null ? lineOfRow[e.row] ?? e.row + 1 : 0;
-    errors.push({ line: at, message: `line ${at}: ${e.message}` });
-  }
-  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
-  const hasInput = header.some((h) => INPUT_KEYS.includes(h));
-  const hasOutput = header.some((h) => OUTPUT_KEYS.includes(h));
-  if (!hasInput || !hasOutput) {
-    errors.push({ line: 1, message: `line 1: the header must name the columns, e.g. "input${delimiter}output" (found "${(rows[0] ?? []).join(delimiter)}")` });
+  const errors: DatasetError[] = [];
+  const lineAt = lineCounter(text);
+  // papaparse's step mode gives each row's end offset (`meta.cursor`); a row starts where the previous one
+  // ended, which is how a row's line number stays right after a quoted field that spans lines.
+  const rows: { cells: string[]; line: number; bad: boolean }[] = [];
+  let start = 0;
+  Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    step: (r) => {
+      const line = lineAt(start);
+      for (const e of r.errors) {
+        const at = e.index !== undefined ? lineAt(e.index) : line;
+        const hint = e.code === 'MissingQuotes' ? ' (a quote opened here is never closed)' : '';
+        errors.push({ line: at, message: `line ${at}: ${e.message}${hint}` });
+      }
+      rows.push({ cells: r.data, line, bad: r.errors.length > 0 });
+      start = r.meta.cursor;
+    },
+  });
+  const header = (rows[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
+  const name = delimiter === ',' ? 'comma' : 'tab';
+  if (!header.some((h) => INPUT_KEYS.includes(h)) || !header.some((h) => OUTPUT_KEYS.includes(h))) {
+    errors.push({
+      line: 1,
+      message: `line 1: the first line must name the columns, e.g. "input${delimiter === ',' ? ',' : '\\t'}output" or "text${delimiter === ',' ? ',' : '\\t'}label" (found ${JSON.stringify((rows[0]?.cells ?? []).join(delimiter))})`,
+    });
     return { examples, errors };
   }
-  for (let r = 1; r < rows.length; r++) {
-    const cells = rows[r];
-    const at = lineOfRow[r];
-    if (cells.length === 1 && cells[0].trim() === '') continue;
+  for (const { cells, line, bad } of rows.slice(1)) {
+    if (bad) continue;
+    if (cells.length === 1 && cells[0].trim() === '') continue; // blank line
     if (cells.length !== header.length) {
-      errors.push({ line: at, message: `line ${at}: expected ${header.length} columns, found ${cells.length}` });
+      const hint = cells.length > header.length ? `; put fields that contain a ${name} in double quotes` : '';
+      errors.push({ line, message: `line ${line}: expected ${header.length} columns, found ${cells.length}${hint}` });
       continue;
     }
-    const row = Object.fromEntries(header.map((h, i) => [h, cells[i]]));
-    const ex = toExample(row, at, errors);
+    const ex = toExample(Object.fromEntries(header.map((h, i) => [h, cells[i]])), line, errors);
     if (ex) examples.push(ex);
   }
   return { examples, errors };
 }
 
-export function parseDataset(text: string, fileName: string): { examples: RawExample[]; errors: LineError[]; format: DataFormat } {
+/** Parses the user's data; `fileName` picks the format by extension (any name without one: by content). */
+export function parseDataset(text: string, fileName = ''): ParsedDataset {
   const format = formatOf(fileName, text);
-  if (text.trim() === '') return { examples: [], errors: [{ line: 0, message: 'the data is empty: paste or upload examples with input and output columns' }], format };
-  const r = format === 'jsonl' ? parseJsonl(text) : parseDelimited(text, format === 'tsv' ? '\t' : ',');
+  const body = stripBom(text);
+  if (body.trim() === '')
+    return { examples: [], errors: [{ line: 0, message: 'the data is empty: paste or upload examples with input and output columns' }], format };
+  const r = format === 'jsonl' ? parseJsonl(body) : parseDelimited(body, format === 'tsv' ? '\t' : ',');
   r.errors.sort((a, b) => a.line - b.line);
   if (r.examples.length === 0 && r.errors.length === 0) r.errors.push({ line: 0, message: 'no examples found' });
   return { ...r, format };

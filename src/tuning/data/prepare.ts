@@ -1,12 +1,17 @@
-// From the user's text to what the trainer needs: parse (line errors), check the template, split train /
-// validation (the file's split column, else a seeded split stratified by label), decide classification vs free
-// text, tokenise, and report rows too long for the model (never cut them).
+// From the user's text to what the trainer needs: parse (line errors), check the template, decide
+// classification vs free text, split train / validation (the file's split column, else a seeded split
+// stratified by label), tokenise, and report rows too long for the model (never cut them).
 import type { ModelConfig } from '../../engine/model/config.ts';
 import type { EncodedExample } from './encoded.ts';
-import { parseDataset, type LineError, type RawExample } from './parse.ts';
-import { checkTemplate, renderTemplate, targetText } from './template.ts';
+import { encodeExamples, type TooLongRow } from './encode.ts';
+import { detectLabels, type LabelCount, type TaskKind } from './labels.ts';
+import { parseDataset, type DatasetError, type RawExample } from './parse.ts';
+import { splitExamples } from './split.ts';
+import { checkTemplate, renderTemplate, targetText, DEFAULT_TARGET_OPTIONS, type TargetOptions } from './template.ts';
 import type { TextTokenizer } from './tokenizer.ts';
-import { Rng } from '../random.ts';
+
+export type { TaskKind } from './labels.ts';
+export { splitExamples } from './split.ts';
 
 export interface DatasetRequest {
   text: string;
@@ -14,51 +19,24 @@ export interface DatasetRequest {
   template: string;
   validationFraction: number;
   seed: number;
+  target?: TargetOptions; // the answer's leading space (default on)
 }
-
-export type TaskKind = 'classification' | 'generation';
 
 export interface PreparedDataset {
   ok: boolean;
-  errors: LineError[];
+  errors: DatasetError[];
   kind: TaskKind;
   labels: { names: string[]; counts: number[]; tokens: number[][] };
   train: EncodedExample[];
   validation: EncodedExample[];
-  tooLong: { row: number; tokens: number; limit: number }[];
+  tooLong: TooLongRow[];
   preview: { text: string; target: string; tokens: number };
   template: string;
 }
 
-/** Classification when few distinct outputs each repeat: ≤ 20 labels, every one seen at least twice. */
-export function detectTask(examples: RawExample[]): { kind: TaskKind; labels: { label: string; count: number }[] } {
-  const counts = new Map<string, number>();
-  for (const e of examples) counts.set(e.output.trim(), (counts.get(e.output.trim()) ?? 0) + 1);
-  const labels = [...counts.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => a.label.localeCompare(b.label));
-  const kind = labels.length >= 2 && labels.length <= 20 && labels.every((l) => l.count >= 2) ? 'classification' : 'generation';
-  return { kind, labels };
-}
-
-/** The file's own split when every row has one; else a seeded split, stratified by output for classification. */
-export function splitExamples(examples: RawExample[], fraction: number, seed: number, stratify: boolean): { train: RawExample[]; validation: RawExample[] } {
-  if (examples.length > 0 && examples.every((e) => e.split)) {
-    return { train: examples.filter((e) => e.split === 'train'), validation: examples.filter((e) => e.split === 'validation') };
-  }
-  const rng = new Rng(seed);
-  const groups = new Map<string, RawExample[]>();
-  for (const e of examples) {
-    const key = stratify ? e.output.trim() : '';
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  const train: RawExample[] = [];
-  const validation: RawExample[] = [];
-  for (const key of [...groups.keys()].sort()) {
-    const g = rng.shuffle(groups.get(key) ?? []);
-    const nVal = g.length > 1 ? Math.max(1, Math.round(g.length * fraction)) : 0;
-    validation.push(...g.slice(0, nVal));
-    train.push(...g.slice(nVal));
-  }
-  return { train: train.sort((a, b) => a.line - b.line), validation: validation.sort((a, b) => a.line - b.line) };
+/** Classification or free text, with the label counts (see labels.ts for the rule). */
+export function detectTask(examples: readonly RawExample[]): { kind: TaskKind; labels: LabelCount[] } {
+  return detectLabels(examples);
 }
 
 export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: ModelConfig, virtualTokens: number): PreparedDataset {
@@ -66,37 +44,42 @@ export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: Mod
   const errors = [...parsed.errors];
   const templateProblem = checkTemplate(req.template);
   if (templateProblem) errors.unshift({ line: 0, message: templateProblem });
-  const { kind, labels } = detectTask(parsed.examples);
-  const split = splitExamples(parsed.examples, req.validationFraction, req.seed, kind === 'classification');
-  const eos = kind === 'generation' && tok.eosTokenId !== null ? [tok.eosTokenId] : [];
-  const limit = cfg.maxPositions - virtualTokens;
-  const tooLong: PreparedDataset['tooLong'] = [];
-  const encode = (e: RawExample): EncodedExample => {
-    const prompt = tok.encode(renderTemplate(req.template, e.input));
-    const target = [...tok.encode(targetText(e.output.trim())), ...eos];
-    if (prompt.length + target.length > limit) tooLong.push({ row: e.line, tokens: prompt.length + target.length, limit });
-    return { input: e.input, output: e.output.trim(), prompt, target };
+  const { kind, labels } = detectLabels(parsed.examples);
+  const split = splitExamples(parsed.examples, { fraction: req.validationFraction, seed: req.seed, stratify: kind === 'classification' });
+  const targetOptions = req.target ?? DEFAULT_TARGET_OPTIONS;
+  const options = {
+    template: req.template,
+    target: targetOptions,
+    eosTokenId: kind === 'generation' ? tok.eosTokenId : null,
+    maxPositions: cfg.maxPositions,
+    virtualTokens,
   };
-  const train = templateProblem ? [] : split.train.map(encode);
-  const validation = templateProblem ? [] : split.validation.map(encode);
+  const train = templateProblem ? null : encodeExamples(split.train, tok, options);
+  const validation = templateProblem ? null : encodeExamples(split.validation, tok, options);
+  const tooLong = [...(train?.tooLong ?? []), ...(validation?.tooLong ?? [])].sort((a, b) => a.row - b.row);
   for (const t of tooLong)
-    errors.push({ line: t.row, message: `line ${t.row}: ${t.tokens} tokens with ${virtualTokens} virtual tokens exceed the model's ${cfg.maxPositions} positions; shorten it` });
-  for (const e of [...train, ...validation])
-    if (e.target.length === 0) errors.push({ line: 0, message: `the output "${e.output}" tokenises to nothing` });
-  if (!templateProblem && parsed.examples.length > 0 && train.length === 0)
+    errors.push({ line: t.row, message: `line ${t.row}: ${t.tokens} tokens, but with ${virtualTokens} virtual tokens the model's ${cfg.maxPositions} positions leave room for ${t.limit}; shorten it` });
+  const encoded = [...(train?.rows ?? []), ...(validation?.rows ?? [])];
+  const empty = new Set(encoded.filter((e) => e.target.length === 0).map((e) => e.output));
+  for (const output of empty) errors.push({ line: 0, message: `the output "${output}" tokenises to nothing` });
+  if (!templateProblem && parsed.examples.length > 0 && split.train.length === 0)
     errors.push({ line: 0, message: 'no training examples: mark some rows split=train or lower the validation fraction' });
-  const first = train[0] ?? validation[0];
+  const first = train?.rows[0] ?? validation?.rows[0];
   const names = labels.map((l) => l.label);
   return {
     ok: errors.length === 0,
     errors: errors.sort((a, b) => a.line - b.line),
     kind,
-    labels: { names, counts: labels.map((l) => l.count), tokens: kind === 'classification' ? names.map((n) => tok.encode(targetText(n))) : [] },
-    train,
-    validation,
+    labels: {
+      names,
+      counts: labels.map((l) => l.count),
+      tokens: kind === 'classification' ? names.map((n) => tok.encode(targetText(n, targetOptions))) : [],
+    },
+    train: train?.rows ?? [],
+    validation: validation?.rows ?? [],
     tooLong,
     preview: first
-      ? { text: renderTemplate(req.template, first.input), target: targetText(first.output), tokens: first.prompt.length + first.target.length }
+      ? { text: renderTemplate(req.template, first.input), target: targetText(first.output, targetOptions), tokens: first.prompt.length + first.target.length }
       : { text: '', target: '', tokens: 0 },
     template: req.template,
   };
