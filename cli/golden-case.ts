@@ -16,7 +16,11 @@ export interface GoldenCaseJson {
   input_ids: number[][];
   attention_mask: number[][];
   labels: number[][];
+  padding_side: 'left' | 'right';
+  pad_token_id: number;
+  position_ids: number[];
   logits_seq_len: number;
+  loss_target_positions: [number, number][];
   logits_last_index: number[];
   num_loss_tokens: number;
   loss_f64: number;
@@ -33,25 +37,35 @@ export interface GoldenCase {
   batch: TokenBatch;
   extras: ExtraInputs;
   caseJson: GoldenCaseJson;
-  expected: { loss: number; logits: Float32Array; logitsLast: Float32Array; grad: Float32Array };
+  expected: {
+    loss: number;
+    logits: Float32Array; // (B, S, V), S = logits_seq_len
+    logitsLast: Float32Array; // (B, V)
+    grad: Float32Array; // same layout as the prompt/prefix table
+    residual?: Float32Array; // (L+1, B, S, C) debugging aid, when the case has it
+  };
 }
 
-/** The fixtures directory: $GOLDEN_DIR, else ../shared/fixtures/golden beside the repository. */
+/** The fixtures directory: $GOLDEN_DIR (relative paths from the repository root), else ../shared/fixtures/golden. */
 export function defaultGoldenDir(): string {
-  if (process.env.GOLDEN_DIR) return resolve(process.env.GOLDEN_DIR);
   const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
-  return resolve(repo, '..', 'shared', 'fixtures', 'golden');
+  return resolve(repo, process.env.GOLDEN_DIR || join('..', 'shared', 'fixtures', 'golden'));
 }
 
 export function listGoldenCases(dir: string): string[] {
-  if (!existsSync(dir)) throw new Error(`golden fixtures not found at ${dir}: set GOLDEN_DIR or pass the directory`);
-  return readdirSync(dir)
+  if (!existsSync(dir))
+    throw new Error(`golden fixtures not found at ${dir}: set GOLDEN_DIR to the folder holding the case directories (e.g. ../shared/fixtures/golden)`);
+  const cases = readdirSync(dir)
     .map((n) => join(dir, n))
     .filter((p) => statSync(p).isDirectory() && existsSync(join(p, 'case.json')))
     .sort();
+  if (cases.length === 0) throw new Error(`no golden cases (directories with a case.json) in ${dir}; is GOLDEN_DIR right?`);
+  return cases;
 }
 
 export async function loadGoldenCase(dir: string): Promise<GoldenCase> {
+  for (const f of ['config.json', 'model.safetensors', 'case.json', 'case.safetensors'])
+    if (!existsSync(join(dir, f))) throw new Error(`golden case ${basename(dir)} has no ${f} (in ${dir})`);
   const rawConfig = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const cfg = parseModelConfig(rawConfig);
   const model = parseSafetensors(await readFile(join(dir, 'model.safetensors')));
@@ -84,6 +98,7 @@ export async function loadGoldenCase(dir: string): Promise<GoldenCase> {
       logits: tensors.tensor('logits').data,
       logitsLast: tensors.tensor('logits_last').data,
       grad: tensors.tensor('grad_prompt_embeddings').data,
+      residual: tensors.names().includes('residual_stream') ? tensors.tensor('residual_stream').data : undefined,
     },
   };
 }

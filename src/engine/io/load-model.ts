@@ -1,9 +1,10 @@
 // From a folder of Hugging Face files to a config and canonical weights: config.json → ModelConfig,
 // model.safetensors (or the shards listed by model.safetensors.index.json) → ModelWeights.
 import { parseModelConfig, type ModelConfig } from '../model/config.ts';
-import type { ModelWeights, Tensor } from '../model/weights.ts';
+import type { ModelWeights } from '../model/weights.ts';
 import { loadWeights } from '../model/load-weights.ts';
-import { parseSafetensors } from './safetensors.ts';
+import { parseSafetensors, type SafetensorsFile } from './safetensors.ts';
+import { mergeShards, parseShardIndex, SHARD_INDEX_FILE, type MergedTensors, type ShardIndex } from './sharded.ts';
 import type { ModelFiles } from './model-files.ts';
 
 export interface LoadedModel {
@@ -29,34 +30,41 @@ export async function loadModel(files: ModelFiles, onStatus?: (message: string) 
   const rawConfig = await readJson(files, 'config.json');
   const config = parseModelConfig(rawConfig);
   let shardNames: string[];
+  let index: ShardIndex | undefined;
   if (await files.has('model.safetensors')) shardNames = ['model.safetensors'];
-  else if (await files.has('model.safetensors.index.json')) {
-    const index = await readJson(files, 'model.safetensors.index.json');
-    const map = index.weight_map;
-    if (typeof map !== 'object' || map === null)
-      throw new Error(`${files.label}: model.safetensors.index.json has no weight_map`);
-    shardNames = [...new Set(Object.values(map as Record<string, string>))].sort();
+  else if (await files.has(SHARD_INDEX_FILE)) {
+    const rawIndex = await readJson(files, SHARD_INDEX_FILE);
+    try {
+      index = parseShardIndex(rawIndex);
+    } catch (e) {
+      throw new Error(`${files.label}: ${(e as Error).message}`, { cause: e });
+    }
+    shardNames = index.shards;
   } else {
     throw new Error(
-      `${files.label}: no model.safetensors or model.safetensors.index.json. ` +
+      `${files.label}: no model.safetensors or ${SHARD_INDEX_FILE}. ` +
         'The studio reads safetensors checkpoints only (PyTorch .bin files are not supported).',
     );
   }
-  const tensors = new Map<string, () => Tensor>();
+  const shards: Record<string, SafetensorsFile> = {};
   let weightBytes = 0;
   for (const [i, shard] of shardNames.entries()) {
     onStatus?.(`reading ${shard} (${i + 1}/${shardNames.length})`);
     const bytes = await files.read(shard);
     weightBytes += bytes.byteLength;
-    let file;
     try {
-      file = parseSafetensors(bytes);
+      shards[shard] = parseSafetensors(bytes);
     } catch (e) {
       throw new Error(`${files.label}/${shard}: ${(e as Error).message}`, { cause: e });
     }
-    for (const name of file.names()) tensors.set(name, () => file.tensor(name));
+  }
+  let tensors: MergedTensors;
+  try {
+    tensors = mergeShards(shards, index);
+  } catch (e) {
+    throw new Error(`${files.label}: ${(e as Error).message}`, { cause: e });
   }
   onStatus?.('arranging weights');
-  const weights = loadWeights(config, (name) => tensors.get(name)?.(), [...tensors.keys()]);
+  const weights = loadWeights(config, tensors.lookup, tensors.names, files.label);
   return { config, weights, rawConfig, weightBytes };
 }

@@ -11,91 +11,149 @@ export class SafetensorsError extends Error {
   }
 }
 
-type Dtype = 'F32' | 'F16' | 'BF16';
-const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, BF16: 2 };
-const MAX_HEADER = 100 * 1024 * 1024; // the format's own limit
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16';
+const BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2 };
+/** The format's own limit (the Rust reference rejects larger headers). */
+const MAX_HEADER = 100 * 1024 * 1024;
 
-interface Entry {
-  dtype: Dtype;
+export interface SafetensorsEntry {
+  dtype: SafetensorsDtype;
   shape: number[];
-  begin: number; // absolute byte offset in the file
-  end: number;
+  data_offsets: [number, number]; // relative to the start of the data area (byte 8 + N)
 }
 
 export interface SafetensorsFile {
-  names(): string[];
-  /** The tensor widened to f32 (F16/BF16 exactly). */
-  tensor(name: string): Tensor;
-  shape(name: string): number[];
+  /** The parsed, validated header without `__metadata__`. */
+  header: Record<string, SafetensorsEntry>;
   metadata: Record<string, string>;
+  names(): string[];
+  shape(name: string): number[];
+  /** The tensor as f32 (F16 and BF16 widened exactly; every value of those types is an f32). */
+  tensor(name: string): Tensor;
 }
 
 const AGAIN = 'download or export it again';
 
+function describe(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+function parseEntry(name: string, raw: unknown, dataLen: number): SafetensorsEntry {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new SafetensorsError(`header entry for tensor ${name} is ${describe(raw)}, not an object; the file is corrupt, ${AGAIN}`);
+  const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (e.dtype !== 'F32' && e.dtype !== 'F16' && e.dtype !== 'BF16')
+    throw new SafetensorsError(
+      `tensor ${name} has dtype ${describe(e.dtype)}; supported: F32, F16, BF16. ` +
+        'Pick a float32/float16/bfloat16 checkpoint (quantised or integer weights cannot be loaded).',
+    );
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    throw new SafetensorsError(`tensor ${name} has an invalid shape ${describe(e.shape)}; the file is corrupt, ${AGAIN}`);
+  const off = e.data_offsets;
+  if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0) || off[1] < off[0])
+    throw new SafetensorsError(`tensor ${name} has invalid data_offsets ${describe(off)}; the file is corrupt, ${AGAIN}`);
+  const [begin, end] = off as [number, number];
+  if (end > dataLen)
+    throw new SafetensorsError(
+      `file is truncated: tensor ${name} ends at data byte ${end} but the data area has ${dataLen} bytes; ${AGAIN}`,
+    );
+  const shape = e.shape as number[];
+  const bytes = shape.reduce((a, d) => a * d, 1) * BYTES[e.dtype];
+  if (end - begin !== bytes)
+    throw new SafetensorsError(
+      `tensor ${name}: shape [${shape.join(', ')}] × ${e.dtype} needs ${bytes} bytes but data_offsets span ${end - begin}; ` +
+        `the file is corrupt, ${AGAIN}`,
+    );
+  return { dtype: e.dtype, shape, data_offsets: [begin, end] };
+}
+
 export function parseSafetensors(input: ArrayBuffer | Uint8Array): SafetensorsFile {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (bytes.byteLength < 8) throw new SafetensorsError(`file is ${bytes.byteLength} bytes, too short to be safetensors; ${AGAIN}`);
+  if (bytes.byteLength < 8)
+    throw new SafetensorsError(`file is ${bytes.byteLength} bytes, too short to be safetensors; ${AGAIN}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen > MAX_HEADER || 8 + headerLen > bytes.byteLength)
-    throw new SafetensorsError(`file is truncated or not safetensors: header says ${headerLen} bytes but the file has ${bytes.byteLength}; ${AGAIN}`);
-  let header: Record<string, unknown>;
+  if (headerLen > MAX_HEADER)
+    throw new SafetensorsError(
+      `not a safetensors file: the first 8 bytes claim a ${headerLen}-byte header (limit ${MAX_HEADER}); ` +
+        `is this really a .safetensors file? If so, ${AGAIN}`,
+    );
+  if (headerLen < 2) throw new SafetensorsError(`header length is ${headerLen} bytes, too short for a JSON object; ${AGAIN}`);
+  if (8 + headerLen > bytes.byteLength)
+    throw new SafetensorsError(
+      `file is truncated: header says ${headerLen} bytes but the file has only ${bytes.byteLength} bytes in all; ${AGAIN}`,
+    );
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
   } catch (e) {
     throw new SafetensorsError(`header is not valid JSON (${(e as Error).message}); the file is corrupt, ${AGAIN}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`header is not a JSON object; ${AGAIN}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new SafetensorsError(`header is ${describe(parsed)}, not a JSON object; the file is corrupt, ${AGAIN}`);
+
   const dataStart = 8 + headerLen;
   const dataLen = bytes.byteLength - dataStart;
-  const entries = new Map<string, Entry>();
+  const header: Record<string, SafetensorsEntry> = {};
   let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header)) {
+  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = (raw ?? {}) as Record<string, string>;
+      if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw)))
+        throw new SafetensorsError(`__metadata__ is ${describe(raw)}, not an object of strings; ${AGAIN}`);
+      metadata = { ...((raw ?? {}) as Record<string, string>) };
       continue;
     }
-    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e.dtype !== 'F32' && e.dtype !== 'F16' && e.dtype !== 'BF16')
-      throw new SafetensorsError(`tensor ${name} has dtype ${String(e.dtype)}; supported: F32, F16, BF16`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0))
-      throw new SafetensorsError(`tensor ${name} has an invalid shape ${JSON.stringify(e.shape)}`);
-    const off = e.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[1] < off[0])
-      throw new SafetensorsError(`tensor ${name} has invalid data_offsets ${JSON.stringify(off)}`);
-    const [b, en] = off as [number, number];
-    if (en > dataLen)
-      throw new SafetensorsError(`file is truncated: tensor ${name} ends at byte ${dataStart + en} but the file has ${bytes.byteLength}; ${AGAIN}`);
-    const count = (e.shape as number[]).reduce((a, d) => a * d, 1);
-    if (en - b !== count * BYTES[e.dtype])
-      throw new SafetensorsError(`tensor ${name}: shape ${JSON.stringify(e.shape)} × ${e.dtype} needs ${count * BYTES[e.dtype]} bytes but data_offsets span ${en - b}`);
-    entries.set(name, { dtype: e.dtype, shape: e.shape as number[], begin: dataStart + b, end: dataStart + en });
+    header[name] = parseEntry(name, raw, dataLen);
   }
+  // Tensors must not share bytes: overlapping ranges mean a corrupt header (gaps are tolerated).
+  const ranges = Object.entries(header)
+    .filter(([, e]) => e.data_offsets[1] > e.data_offsets[0])
+    .sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  for (let i = 1; i < ranges.length; i++)
+    if (ranges[i][1].data_offsets[0] < ranges[i - 1][1].data_offsets[1])
+      throw new SafetensorsError(`tensors ${ranges[i - 1][0]} and ${ranges[i][0]} overlap in the data area; the file is corrupt, ${AGAIN}`);
+
+  const entry = (name: string): SafetensorsEntry => {
+    const e = header[name];
+    if (!e || !Object.hasOwn(header, name))
+      throw new SafetensorsError(`no tensor named ${name} in this file (it has ${Object.keys(header).length} tensors)`);
+    return e;
+  };
   return {
+    header,
     metadata,
-    names: () => [...entries.keys()],
-    shape(name) {
-      const e = entries.get(name);
-      if (!e) throw new SafetensorsError(`no tensor named ${name}`);
-      return [...e.shape];
-    },
+    names: () => Object.keys(header),
+    shape: (name) => [...entry(name).shape],
     tensor(name) {
-      const e = entries.get(name);
-      if (!e) throw new SafetensorsError(`no tensor named ${name}`);
-      const n = (e.end - e.begin) / BYTES[e.dtype];
-      const out = new Float32Array(n);
-      const dv = new DataView(bytes.buffer, bytes.byteOffset + e.begin, e.end - e.begin);
-      if (e.dtype === 'F32') for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true);
-      else if (e.dtype === 'BF16') {
-        const u = new Uint32Array(out.buffer);
-        for (let i = 0; i < n; i++) u[i] = dv.getUint16(2 * i, true) << 16;
-      } else for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
-      return { shape: [...e.shape], data: out };
+      const e = entry(name);
+      const [begin, end] = e.data_offsets;
+      // Copy the bytes first so typed views are aligned whatever the file's alignment. (Through a plain
+      // Uint8Array: Node's Buffer#slice returns a view, not a copy.)
+      const raw = new Uint8Array(bytes.buffer, bytes.byteOffset + dataStart + begin, end - begin).slice().buffer;
+      return { shape: [...e.shape], data: widen(raw, e.dtype) };
     },
   };
 }
 
-/** IEEE binary16 → number, exact. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Little-endian tensor bytes → f32 values, exactly. */
+function widen(raw: ArrayBuffer, dtype: SafetensorsDtype): Float32Array {
+  const n = raw.byteLength / BYTES[dtype];
+  if (dtype === 'F32' && LITTLE_ENDIAN) return new Float32Array(raw);
+  const dv = new DataView(raw);
+  const out = new Float32Array(n);
+  if (dtype === 'F32') for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, true);
+  else if (dtype === 'BF16') {
+    // bf16 is the upper half of an f32: value = f32_from_bits(u16 << 16).
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) bits[i] = dv.getUint16(2 * i, true) << 16;
+  } else for (let i = 0; i < n; i++) out[i] = halfToFloat(dv.getUint16(2 * i, true));
+  return out;
+}
+
+/** IEEE binary16 bits → number, exact (subnormals, ±Infinity and NaN included). */
 export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
@@ -105,31 +163,37 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** F32 safetensors bytes: keys sorted, `__metadata__` {format: "pt"}, header padded with spaces to 8 bytes. */
-export function writeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+/**
+ * F32 safetensors bytes as PyTorch's `safetensors.torch.save_file` writes them: keys sorted, `__metadata__`
+ * with format "pt" (plus the given entries), header padded with spaces so the data starts at a multiple of 8.
+ */
+export function writeSafetensors(
+  tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt', ...metadata } };
   let offset = 0;
   for (const name of names) {
     const t = tensors[name];
     const count = t.shape.reduce((a, d) => a * d, 1);
-    if (count !== t.data.length) throw new SafetensorsError(`tensor ${name}: shape ${JSON.stringify(t.shape)} does not match ${t.data.length} values`);
+    if (count !== t.data.length)
+      throw new SafetensorsError(`tensor ${name}: shape [${t.shape.join(', ')}] holds ${count} values but ${t.data.length} were given`);
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
     offset += 4 * count;
   }
-  let json = JSON.stringify(header);
-  while ((8 + new TextEncoder().encode(json).length) % 8 !== 0) json += ' ';
-  const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let at = 8 + headerBytes.length;
+  const enc = new TextEncoder();
+  const json = enc.encode(JSON.stringify(header));
+  const headerLen = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + headerLen + offset);
   const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, BigInt(headerLen), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLen); // spaces
+  let at = 8 + headerLen;
   for (const name of names) {
-    for (const v of tensors[name].data) {
-      dv.setFloat32(at, v, true);
-      at += 4;
-    }
+    const data = tensors[name].data;
+    for (let i = 0; i < data.length; i++, at += 4) dv.setFloat32(at, data[i], true);
   }
   return out;
 }

@@ -22,6 +22,9 @@ export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Arr
   const out = new Float64Array(B * S * H * hd);
   const probs = new Float64Array(B * H * S * J);
   const group = H / KVH;
+  const scores = new Float64Array(J);
+  // Key/value row j of head g: a prefix row (shared by every batch row) or token j - Pk of row b.
+  const kvOffset = (b: number, j: number, g: number) => (j < Pk ? (j * KVH + g) * hd : ((b * S + j - Pk) * KVH + g) * hd);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < H; h++) {
       const g = Math.floor(h / group);
@@ -29,24 +32,29 @@ export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Arr
         const qo = ((b * S + i) * H + h) * hd;
         const row = ((b * H + h) * S + i) * J;
         let max = -Infinity;
-        const scores = new Float64Array(J).fill(-Infinity);
         for (let j = 0; j < J; j++) {
+          scores[j] = -Infinity;
           const visible = j < Pk || (j - Pk <= i && mask[b * S + (j - Pk)] === 1);
           if (!visible) continue;
-          const kv = j < Pk ? pk.subarray((j * KVH + g) * hd) : k.subarray(((b * S + j - Pk) * KVH + g) * hd);
+          const kk = j < Pk ? pk : k;
+          const ko = kvOffset(b, j, g);
           let s = 0;
-          for (let e = 0; e < hd; e++) s += q[qo + e] * kv[e];
+          for (let e = 0; e < hd; e++) s += q[qo + e] * kk[ko + e];
           scores[j] = s * scale;
-          max = Math.max(max, scores[j]);
+          if (scores[j] > max) max = scores[j];
         }
+        // A query that sees no key (a left pad with neither prefix nor prompt) keeps a zero output: its value
+        // reaches no other position, since pad keys are masked for every query.
+        if (max === -Infinity) continue;
         let sum = 0;
         for (let j = 0; j < J; j++) sum += scores[j] === -Infinity ? 0 : Math.exp(scores[j] - max);
         for (let j = 0; j < J; j++) {
           const p = scores[j] === -Infinity ? 0 : Math.exp(scores[j] - max) / sum;
           probs[row + j] = p;
           if (p === 0) continue;
-          const vv = j < Pk ? pv.subarray((j * KVH + g) * hd) : v.subarray(((b * S + j - Pk) * KVH + g) * hd);
-          for (let e = 0; e < hd; e++) out[qo + e] += p * vv[e];
+          const vv = j < Pk ? pv : v;
+          const vo = kvOffset(b, j, g);
+          for (let e = 0; e < hd; e++) out[qo + e] += p * vv[vo + e];
         }
       }
     }

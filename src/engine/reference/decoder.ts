@@ -24,18 +24,56 @@ export interface ReferenceTape {
 }
 
 export interface ReferenceForward {
-  loss: number;
-  targets: number;
+  loss: number; // mean cross-entropy over scored tokens (NaN when none is scored)
+  targets: number; // number of scored tokens
   rowLogProb: Float64Array; // (B) sum of log-probabilities of each row's scored tokens
   logits?: Float64Array; // (B, S, V) when asked
+  residual?: Float64Array; // (L+1, B, S, C) when asked: entering each layer, then leaving the last (pre-norm)
   tape: ReferenceTape;
 }
 
-export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: TokenBatch, extras: ExtraInputs, opts: { logits?: boolean } = {}): ReferenceForward {
+export interface ReferenceOptions {
+  logits?: boolean;
+  residual?: boolean;
+}
+
+/** Checks the batch and extra inputs against the model; returns P and which kind of extra is used. */
+function checkInputs(cfg: ModelConfig, batch: TokenBatch, extras: ExtraInputs): { Pv: number; Pk: number } {
+  const { rows: B, columns: T } = batch;
+  if (!(Number.isInteger(B) && B > 0 && Number.isInteger(T) && T > 0)) throw new Error(`batch must have rows ≥ 1 and columns ≥ 1 (got ${B} × ${T})`);
+  for (const [name, arr] of [['inputIds', batch.inputIds], ['attentionMask', batch.attentionMask], ['labels', batch.labels]] as const)
+    if (arr.length !== B * T) throw new Error(`batch.${name} has ${arr.length} entries, expected rows × columns = ${B * T}`);
+  const V = cfg.vocabSize;
+  for (let i = 0; i < B * T; i++) {
+    const id = batch.inputIds[i];
+    if (!(id >= 0 && id < V)) throw new Error(`token id ${id} at row ${Math.floor(i / T)}, column ${i % T} is outside the vocabulary [0, ${V})`);
+    const label = batch.labels[i];
+    if (label !== IGNORE_INDEX && !(label >= 0 && label < V))
+      throw new Error(`label ${label} at row ${Math.floor(i / T)}, column ${i % T} is neither ${IGNORE_INDEX} nor a token id in [0, ${V})`);
+  }
+  if (extras.promptEmbeds && extras.prefix) throw new Error('give either promptEmbeds or prefix, not both');
+  const table = extras.promptEmbeds ?? extras.prefix;
+  if (!table) {
+    if (cfg.positions === 'learned' && T > cfg.maxPositions)
+      throw new Error(`${T} tokens need ${T} positions but the model has ${cfg.maxPositions}; shorten the inputs`);
+    return { Pv: 0, Pk: 0 };
+  }
+  const width = extras.promptEmbeds ? cfg.hidden : prefixRowWidth(cfg);
+  const P = extras.virtualTokens ?? table.length / width;
+  if (!(Number.isInteger(P) && P >= 1) || table.length !== P * width)
+    throw new Error(
+      `${extras.promptEmbeds ? 'promptEmbeds' : 'prefix'} has ${table.length} values; expected P × ${width}` +
+        (extras.virtualTokens !== undefined ? ` = ${extras.virtualTokens * width} for P = ${extras.virtualTokens}` : ''),
+    );
+  const used = P + T; // positions 0..P+T-1 in both methods
+  if (cfg.positions === 'learned' && used > cfg.maxPositions)
+    throw new Error(`${P} virtual + ${T} tokens need ${used} positions but the model has ${cfg.maxPositions}; shorten the inputs or the prompt`);
+  return extras.promptEmbeds ? { Pv: P, Pk: 0 } : { Pv: 0, Pk: P };
+}
+
+export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: TokenBatch, extras: ExtraInputs, opts: ReferenceOptions = {}): ReferenceForward {
   const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V, normEps: eps } = cfg;
-  const P = extras.virtualTokens ?? 0;
-  const Pv = extras.promptEmbeds ? P : 0;
-  const Pk = extras.prefix ? P : 0;
+  const { Pv, Pk } = checkInputs(cfg, batch, extras);
   const { rows: B, columns: T } = batch;
   const S = Pv + T;
   const M = B * S;
@@ -115,7 +153,8 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
   let sum = 0;
   for (const { pos, label } of targets) {
     const z = logitsAt(pos);
-    const max = Math.max(...z);
+    let max = -Infinity;
+    for (let i = 0; i < V; i++) if (z[i] > max) max = z[i];
     let se = 0;
     for (const v of z) se += Math.exp(v - max);
     const lse = max + Math.log(se);
@@ -128,11 +167,18 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
     logits = new Float64Array(M * V);
     for (let pos = 0; pos < M; pos++) logits.set(logitsAt(pos), pos * V);
   }
+  let residual: Float64Array | undefined;
+  if (opts.residual) {
+    residual = new Float64Array((cfg.layers + 1) * M * C);
+    layers.forEach((lt, l) => residual!.set(lt.x, l * M * C));
+    residual.set(x, cfg.layers * M * C);
+  }
   return {
     loss: targets.length ? sum / targets.length : NaN,
     targets: targets.length,
     rowLogProb,
     logits,
+    residual,
     tape: { cfg, w, B, S, Pv, Pk, mask, layers, xOut: x, nf, hf: nf.y, targets, probs, invFreq },
   };
 }
@@ -198,4 +244,9 @@ export function referenceBackward(t: ReferenceTape): { promptEmbeds?: Float64Arr
     return { promptEmbeds: dPrompt };
   }
   return { prefix: dPrefix };
+}
+
+/** Per row, the sum of log-probabilities of its labelled tokens (rank classification scores a label this way). */
+export function referenceLogProbs(cfg: ModelConfig, w: ModelWeights, batch: TokenBatch, extras: ExtraInputs = {}): Float64Array {
+  return referenceForward(cfg, w, batch, extras).rowLogProb;
 }
