@@ -23,7 +23,8 @@ export interface HarnessSession {
 
 export async function openHarness(): Promise<HarnessSession> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const server: ViteDevServer = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  // No HMR and no file watching: an edit elsewhere in the tree must not reload the page mid-run.
+  const server: ViteDevServer = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('the Vite server did not report its URL');

@@ -25,7 +25,7 @@ fn lseOff(b: u32, h: u32, i: u32) -> u32 { return (b * d.H + h) * d.S + i; }
 // D lives in the second half of the lse buffer: fewer bindings (≤ 8 storage buffers per stage everywhere).
 fn dOff(b: u32, h: u32, i: u32) -> u32 { return d.B * d.H * d.S + lseOff(b, h, i); }`;
 
-const forwardWgsl = /* wgsl */ `${header}
+const forwardWgsl = (HD: number) => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> K: array<f32>;
 @group(0) @binding(3) var<storage, read> V: array<f32>;
@@ -42,7 +42,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let b = id / (d.S * d.H);
   let g = h / (d.H / d.KVH);
   let qo = qOff(b, i, h);
-  var acc: array<f32, ${MAX_HEAD_DIM}>;
+  var acc: array<f32, ${HD}>;
   for (var e = 0u; e < d.hd; e++) { acc[e] = 0.0; }
   var m = -3.0e38;
   var l = 0.0;
@@ -96,7 +96,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 
 // dQ, one invocation per (b, h, i).
-const dqWgsl = /* wgsl */ `${header}
+const dqWgsl = (HD: number) => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> K: array<f32>;
 @group(0) @binding(3) var<storage, read> V: array<f32>;
@@ -116,7 +116,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let qo = qOff(b, i, h);
   let L = lseD[lseOff(b, h, i)];
   let Di = lseD[dOff(b, h, i)];
-  var acc: array<f32, ${MAX_HEAD_DIM}>;
+  var acc: array<f32, ${HD}>;
   for (var e = 0u; e < d.hd; e++) { acc[e] = 0.0; }
   for (var p = 0u; p < d.Pk; p++) {
     let ko = prefixKOff(p, g);
@@ -140,7 +140,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 
 // dK, dV of the tokens, one invocation per (b, g, j): sums over the group's heads and the queries i ≥ j.
-const dkvWgsl = /* wgsl */ `${header}
+const dkvWgsl = (HD: number) => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> K: array<f32>;
 @group(0) @binding(3) var<storage, read> V: array<f32>;
@@ -157,8 +157,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let g = (id / d.S) % d.KVH;
   let b = id / (d.S * d.KVH);
   let ko = kvOff(b, j, g);
-  var dk: array<f32, ${MAX_HEAD_DIM}>;
-  var dv: array<f32, ${MAX_HEAD_DIM}>;
+  var dk: array<f32, ${HD}>;
+  var dv: array<f32, ${HD}>;
   for (var e = 0u; e < d.hd; e++) { dk[e] = 0.0; dv[e] = 0.0; }
   if (mask[b * d.S + j] != 0u) {
     let group = d.H / d.KVH;
@@ -179,7 +179,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 
 // d prefix keys and values of this layer, one invocation per (g, p): sums over rows, heads and queries, and
 // writes straight into the gradient table in PEFT's layout.
-const dprefixWgsl = /* wgsl */ `${header}
+const dprefixWgsl = (HD: number) => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> prefix: array<f32>;
 @group(0) @binding(3) var<storage, read> dO: array<f32>;
@@ -193,8 +193,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let g = id / d.Pk;
   let ko = prefixKOff(p, g);
   let vo = prefixVOff(p, g);
-  var dk: array<f32, ${MAX_HEAD_DIM}>;
-  var dv: array<f32, ${MAX_HEAD_DIM}>;
+  var dk: array<f32, ${HD}>;
+  var dv: array<f32, ${HD}>;
   for (var e = 0u; e < d.hd; e++) { dk[e] = 0.0; dv[e] = 0.0; }
   let group = d.H / d.KVH;
   for (var b = 0u; b < d.B; b++) {
@@ -213,13 +213,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var e = 0u; e < d.hd; e++) { dPrefix[ko + e] = dk[e]; dPrefix[vo + e] = dv[e]; }
 }`;
 
-export const ATTENTION_KERNELS: KernelSource[] = [
-  { name: 'attentionForward', code: forwardWgsl, workgroupSize: WG },
-  { name: 'attentionDelta', code: deltaWgsl, workgroupSize: WG },
-  { name: 'attentionDq', code: dqWgsl, workgroupSize: WG },
-  { name: 'attentionDkv', code: dkvWgsl, workgroupSize: WG },
-  { name: 'attentionDprefix', code: dprefixWgsl, workgroupSize: WG },
-];
+/** Any head dim up to the limit (tests of the kernels alone). */
+export const ATTENTION_KERNELS_ANY_HEAD_DIM = (): KernelSource[] => attentionKernels(MAX_HEAD_DIM);
+
+/** Compiled per model: private accumulators sized to its head dim (a fixed 256 made SwiftShader ~slower). */
+export function attentionKernels(headDim: number): KernelSource[] {
+  if (headDim > MAX_HEAD_DIM) throw new Error(`head_dim=${headDim} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);
+  return [
+    { name: 'attentionForward', code: forwardWgsl(headDim), workgroupSize: WG },
+    { name: 'attentionDelta', code: deltaWgsl, workgroupSize: WG },
+    { name: 'attentionDq', code: dqWgsl(headDim), workgroupSize: WG },
+    { name: 'attentionDkv', code: dkvWgsl(headDim), workgroupSize: WG },
+    { name: 'attentionDprefix', code: dprefixWgsl(headDim), workgroupSize: WG },
+  ];
+}
 
 export interface AttentionDims {
   B: number;

@@ -9,7 +9,7 @@ import { MATMUL_KERNELS } from '../kernels/matmul.ts';
 import { NORM_KERNELS } from '../kernels/norm.ts';
 import { ACTIVATION_KERNELS } from '../kernels/activation.ts';
 import { ROPE_KERNELS } from '../kernels/rope.ts';
-import { ATTENTION_KERNELS } from '../kernels/attention.ts';
+import { attentionKernels } from '../kernels/attention.ts';
 import { EMBEDDING_KERNELS } from '../kernels/embedding.ts';
 import { CROSSENTROPY_KERNELS } from '../kernels/crossentropy.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
@@ -22,9 +22,10 @@ import { recordDecoderProgram, type ProgramShape } from './gpu-program.ts';
 import { estimateGpuBytes, formatBytes } from './memory.ts';
 import type { ModelWeights } from './weights.ts';
 
-export const ALL_KERNELS = [
-  ...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...ATTENTION_KERNELS, ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS,
-];
+/** Every kernel a model of this config needs (attention is specialised to its head dim). */
+export function decoderKernels(cfg: ModelConfig) {
+  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS];
+}
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
@@ -68,7 +69,9 @@ export class GpuCausalLM implements CausalLM {
     const tokens = Math.min(want.tokens ?? 256, cfg.maxPositions);
     const rows = want.rows ?? 8;
     const maxBinding = gpu.device.limits.maxStorageBufferBindingSize;
-    const targets = Math.min(want.targets ?? rows * tokens, Math.floor(maxBinding / (4 * cfg.vocabSize)));
+    // Scored rows are bucketed to powers of two ≥ 8 (see layout), so capacity is too.
+    const wantTargets = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, want.targets ?? rows * tokens))));
+    const targets = Math.min(wantTargets, Math.floor(maxBinding / (4 * cfg.vocabSize)));
     const cap: DecoderCapacity = { rows, tokens, targets, virtualTokens: want.virtualTokens ?? 64 };
     const est = estimateGpuBytes(cfg, { rows, tokens });
     if (est.largestBuffer > maxBinding)
@@ -78,7 +81,7 @@ export class GpuCausalLM implements CausalLM {
       );
     if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
       throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);
-    const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg), gpu.asyncPipelines);
     // Error scopes abort Dawn in Node (see gpu/device.ts): there, allocation errors are uncaptured instead.
     if (gpu.asyncPipelines) gpu.device.pushErrorScope('out-of-memory');
     const buf = new DecoderBuffers(gpu.device, cfg, weights, cap);
@@ -159,7 +162,7 @@ export class GpuCausalLM implements CausalLM {
     }
     const scored = pos.length;
     const R = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, scored))));
-    if (R > this.cap.targets) throw new Error(`${scored} scored positions exceed the engine's capacity of ${this.cap.targets}`);
+    if (R > this.cap.targets) throw new Error(`${scored} scored positions (bucketed to ${R}) exceed the engine's capacity of ${this.cap.targets}; use a smaller batch`);
     const padded = (xs: number[], fill: number) => {
       const a = new Int32Array(R).fill(fill);
       a.set(xs);
