@@ -179,7 +179,8 @@ export function writeSafetensors(
     const count = t.shape.reduce((a, d) => a * d, 1);
     if (count !== t.data.length)
       throw new SafetensorsError(`tensor ${name}: shape [${t.shape.join(', ')}] holds ${count} values but ${t.data.length} were given`);
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * count] };
+    // Field order as safetensors' own serializer writes it, so files match PyTorch's byte for byte.
+    header[name] = { data_offsets: [offset, offset + 4 * count], dtype: 'F32', shape: t.shape };
     offset += 4 * count;
   }
   const enc = new TextEncoder();
