@@ -78,7 +78,7 @@ export class AdamW {
     for (const k of Object.keys(this.state.m)) {
       const n = this.state.m[k].length;
       for (const [which, r] of [['m', s.m], ['v', s.v]] as const)
-        if (!r[k] || r[k].length !== n) throw new Error(`optimiser state ${which} for ${k} is ${r[k] ? `${r[k].length} values, expected ${n}` : 'missing'}`);
+        if (!r[k] || r[k].length !== n) throw new Error(`optimiser state ${which} for ${k} ${r[k] ? `has the wrong size: ${r[k].length} values, expected ${n}` : 'is missing'}`);
     }
     this.state = { step: s.step, m: copyAll(pick(s.m, this.state.m)), v: copyAll(pick(s.v, this.state.m)) };
   }
