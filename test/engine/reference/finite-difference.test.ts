@@ -47,11 +47,14 @@ const models: Record<string, Record<string, unknown>> = {
   'qwen3 q/k norm, head_dim ≠ C/H': { ...base, model_type: 'qwen3', hidden_size: 8, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 6, intermediate_size: 12 },
 };
 
+// Row 0: no padding, its first label scored from the last virtual token (prompt tuning). Row 1: left padding
+// with a label on the first real token, so the last pad position (which sees only the virtual tokens or the
+// prefix) is scored too.
 const batch: TokenBatch = {
   rows: 2, columns: 5,
   inputIds: Int32Array.from([1, 2, 3, 4, 5, 0, 0, 6, 7, 8]),
   attentionMask: Uint8Array.from([1, 1, 1, 1, 1, 0, 0, 1, 1, 1]),
-  labels: Int32Array.from([3, -100, 3, 4, 5, -100, -100, -100, 7, 8]),
+  labels: Int32Array.from([3, -100, 3, 4, 5, -100, -100, 6, 7, 8]),
 };
 
 describe('reference decoder: analytic gradient = central finite differences', () => {
@@ -71,7 +74,7 @@ describe('reference decoder: analytic gradient = central finite differences', ()
         const loss = (t: Float64Array) => referenceForward(cfg, w, batch, extras(t as unknown as Float32Array)).loss;
         const t64 = Float64Array.from(table);
         let worst = 0;
-        for (let i = 0; i < t64.length; i += 3) {
+        for (let i = 0; i < t64.length; i++) {
           const h = 1e-5;
           const orig = t64[i];
           t64[i] = orig + h;
