@@ -5,6 +5,7 @@ import type { CausalLM, LossAndGrad } from '../model/causal-lm.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { referenceBackward, referenceForward } from './decoder.ts';
+import { linearForward } from './ops.ts';
 
 export class ReferenceCausalLM implements CausalLM {
   readonly backend = 'cpu' as const;
@@ -28,15 +29,16 @@ export class ReferenceCausalLM implements CausalLM {
   }
 
   async lastLogits(batch: TokenBatch, extras: ExtraInputs): Promise<Float32Array> {
-    const fwd = referenceForward(this.config, this.weights, batch, extras, { logits: true });
-    const V = this.config.vocabSize;
-    const S = fwd.tape.S;
-    const Pv = fwd.tape.Pv;
+    // Only B rows of the head are needed, not all B·S: read them off the final-norm output on the tape.
+    const { tape } = referenceForward(this.config, this.weights, batch, extras);
+    const { vocabSize: V, hidden: C } = this.config;
+    const { S, Pv } = tape;
     const out = new Float32Array(batch.rows * V);
     for (let b = 0; b < batch.rows; b++) {
-      let last = Pv - 1;
+      let last = Pv - 1; // a row with no real token falls back to the last virtual token (or position 0)
       for (let t = 0; t < batch.columns; t++) if (batch.attentionMask[b * batch.columns + t]) last = Pv + t;
-      out.set(fwd.logits!.subarray((b * S + Math.max(0, last)) * V, (b * S + Math.max(0, last) + 1) * V), b * V);
+      const pos = b * S + Math.max(0, last);
+      out.set(linearForward(tape.hf.subarray(pos * C, (pos + 1) * C), 1, C, this.weights.lmHead.data, V), b * V);
     }
     return out;
   }
