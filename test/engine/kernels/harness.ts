@@ -1,62 +1,69 @@
-// Shared plumbing of the kernel tests: one Dawn device and every kernel compiled once (pipeline cache), upload /
-// run / read helpers, a seeded RNG, and the atol + rtol·|ref| comparison that prints the worst mismatches.
+// Shared plumbing of the kernel tests: where jobs run (headless Chromium by default, Dawn in Node with
+// KERNEL_GPU=dawn — see job.ts for why), a seeded RNG, and the atol + rtol·|ref| comparison that prints the
+// worst mismatches. Every backend is real WebGPU (SwiftShader on this machine); nothing is mocked.
 import { expect } from 'vitest';
-import { dawnGpu } from '../../../cli/dawn.ts';
-import { createStorage, readF32 } from '../../../src/engine/gpu/buffers.ts';
-import { KernelSet, ProgramBuilder, type KernelSource } from '../../../src/engine/gpu/program.ts';
-import { ACTIVATION_KERNELS } from '../../../src/engine/kernels/activation.ts';
-import { ADAMW_KERNELS } from '../../../src/engine/kernels/adamw.ts';
-import { ATTENTION_KERNELS } from '../../../src/engine/kernels/attention.ts';
-import { CROSSENTROPY_KERNELS } from '../../../src/engine/kernels/crossentropy.ts';
-import { EMBEDDING_KERNELS } from '../../../src/engine/kernels/embedding.ts';
-import { MATMUL_KERNELS } from '../../../src/engine/kernels/matmul.ts';
-import { NORM_KERNELS } from '../../../src/engine/kernels/norm.ts';
-import { ROPE_KERNELS } from '../../../src/engine/kernels/rope.ts';
+import { fileURLToPath } from 'node:url';
+import type { JobSpec } from './job.ts';
 
-export interface Harness {
-  device: GPUDevice;
-  kernels: KernelSet;
-  /** Records dispatches with `record`, submits them in one pass and waits for the queue. */
-  run(record: (p: ProgramBuilder) => void): Promise<void>;
-  f32(data: ArrayLike<number>): GPUBuffer;
-  i32(data: ArrayLike<number>): GPUBuffer;
-  u32(data: ArrayLike<number>): GPUBuffer;
-  zeros(count: number): GPUBuffer;
-  read(buffer: GPUBuffer, count: number): Promise<Float32Array>;
+export interface KernelRunner {
+  adapter: string;
+  run(job: { spec: JobSpec }): Promise<number[][]>;
+  close(): Promise<void>;
 }
 
-const FAMILIES: KernelSource[][] = [
-  MATMUL_KERNELS, NORM_KERNELS, ACTIVATION_KERNELS, ROPE_KERNELS, ATTENTION_KERNELS, EMBEDDING_KERNELS, CROSSENTROPY_KERNELS, ADAMW_KERNELS,
-];
-
-export async function harness(): Promise<Harness> {
+async function dawnRunner(): Promise<KernelRunner> {
+  const { dawnGpu } = await import('../../../cli/dawn.ts');
+  const { KernelSet } = await import('../../../src/engine/gpu/program.ts');
+  const { ALL_KERNELS, executeJob } = await import('./job.ts');
   const gpu = await dawnGpu();
-  const device = gpu.device;
-  const kernels = await KernelSet.compile(device, FAMILIES.flat(), gpu.asyncPipelines);
+  const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+  return { adapter: gpu.adapter.name, run: (job) => executeJob(gpu.device, kernels, job.spec), close: async () => {} };
+}
+
+async function chromiumRunner(): Promise<KernelRunner> {
+  const { chromium } = await import('@playwright/test');
+  const { createServer } = await import('vite');
+  const { CHROMIUM_ARGS } = await import('../../../cli/chromium.ts');
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const server = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('the Vite server did not report its URL');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('test/engine/kernels/page.html', url).toString());
+  try {
+    await page.waitForFunction(() => window.kernelPage?.ready === true, null, { timeout: 120_000 });
+  } catch (e) {
+    await browser.close();
+    await server.close();
+    throw new Error(`kernel page did not start: ${errors.join('\n')}`, { cause: e });
+  }
+  const adapter = await page.evaluate(() => window.kernelPage.adapter);
   return {
-    device,
-    kernels,
-    async run(record) {
-      const p = new ProgramBuilder(kernels);
-      record(p);
-      const program = p.build();
-      const enc = device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      program.encode(pass);
-      pass.end();
-      device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      program.destroy();
+    adapter,
+    run: async (job) => {
+      const out = await page.evaluate((spec) => window.kernelPage.run(spec), job.spec);
+      if (errors.length > 0) throw new Error(`WebGPU errors in the page: ${errors.join('\n')}`);
+      return out;
     },
-    f32: (data) => createStorage(device, Float32Array.from(data)),
-    i32: (data) => createStorage(device, Int32Array.from(data)),
-    u32: (data) => createStorage(device, Uint32Array.from(data)),
-    zeros: (count) => createStorage(device, 4 * count),
-    read: (buffer, count) => readF32(device, buffer, count),
+    async close() {
+      await browser.close();
+      await server.close();
+    },
   };
 }
 
-/** Deterministic uniform values in [-scale, scale) (mulberry32). */
+export function kernelRunner(): Promise<KernelRunner> {
+  return process.env.KERNEL_GPU === 'dawn' ? dawnRunner() : chromiumRunner();
+}
+
+/** Deterministic uniform values in [-scale, scale) (mulberry32), already rounded to f32. */
 export function randn(count: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;
   const out = new Float32Array(count);

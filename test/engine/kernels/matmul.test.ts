@@ -1,6 +1,8 @@
-import { beforeAll, describe, it } from 'vitest';
-import { matmulBackward, matmulForward, matmulNaive } from '../../../src/engine/kernels/matmul.ts';
-import { expectClose, harness, randn, type Harness } from './harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProgramBuilder } from '../../../src/engine/gpu/program.ts';
+import { matmulForward } from '../../../src/engine/kernels/matmul.ts';
+import { expectClose, kernelRunner, randn, type KernelRunner } from './harness.ts';
+import { Job } from './job.ts';
 
 // CPU references in float64. X (M, K), W (N, K) (nn.Linear), b (N), Y (M, N), dY (M, N), dX (M, K).
 function refForward(x: Float32Array, w: Float32Array, b: Float32Array | null, y0: Float32Array | null, M: number, N: number, K: number): Float64Array {
@@ -34,43 +36,49 @@ const SHAPES: [number, number, number][] = [
 ];
 
 describe('matmul', () => {
-  let h: Harness;
+  let gpu: KernelRunner;
   beforeAll(async () => {
-    h = await harness();
+    gpu = await kernelRunner();
   });
+  afterAll(() => gpu?.close());
 
   for (const [M, N, K] of SHAPES) {
-    it(`forward Y = X·Wᵀ + b, plain and accumulating, M=${M} N=${N} K=${K}`, async () => {
+    it(`forward Y = X·Wᵀ + b (plain, accumulating, no bias) and backward dX = dY·W (plain, accumulating), M=${M} N=${N} K=${K}`, async () => {
       const x = randn(M * K, 1 + M), w = randn(N * K, 2 + N), b = randn(N, 3), y0 = randn(M * N, 4);
-      const X = h.f32(x), W = h.f32(w), Bb = h.f32(b), zero = h.zeros(4);
-      const Y = h.zeros(M * N), Yacc = h.f32(y0), Ynb = h.zeros(M * N);
-      await h.run((p) => {
-        matmulForward(p, Y, X, W, Bb, zero, { M, N, K });
-        matmulForward(p, Yacc, X, W, Bb, zero, { M, N, K }, true);
-        matmulForward(p, Ynb, X, W, null, zero, { M, N, K });
-      });
-      expectClose(await h.read(Y, M * N), refForward(x, w, b, null, M, N, K), 'Y');
-      expectClose(await h.read(Yacc, M * N), refForward(x, w, b, y0, M, N, K), 'Y += ');
-      expectClose(await h.read(Ynb, M * N), refForward(x, w, null, null, M, N, K), 'Y no bias');
-    });
-
-    it(`backward dX = dY·W, plain and accumulating, M=${M} N=${N} K=${K}`, async () => {
-      const dy = randn(M * N, 5 + M), w = randn(N * K, 6 + N), dx0 = randn(M * K, 7);
-      const DY = h.f32(dy), W = h.f32(w), DX = h.zeros(M * K), DXacc = h.f32(dx0);
-      await h.run((p) => {
-        matmulBackward(p, DX, DY, W, { M, N, K });
-        matmulBackward(p, DXacc, DY, W, { M, N, K }, true);
-      });
-      expectClose(await h.read(DX, M * K), refBackward(dy, w, null, M, N, K), 'dX');
-      expectClose(await h.read(DXacc, M * K), refBackward(dy, w, dx0, M, N, K), 'dX += ');
+      const dy = randn(M * N, 5 + M), dx0 = randn(M * K, 7);
+      const job = new Job();
+      const X = job.f32(x), W = job.f32(w), Bb = job.f32(b), zero = job.zeros(4);
+      const Y = job.zeros(M * N), Yacc = job.f32(y0), Ynb = job.zeros(M * N);
+      const DY = job.f32(dy), DX = job.zeros(M * K), DXacc = job.f32(dx0);
+      job.call('matmulForward', Y, X, W, Bb, zero, { M, N, K });
+      job.call('matmulForward', Yacc, X, W, Bb, zero, { M, N, K }, true);
+      job.call('matmulForward', Ynb, X, W, null, zero, { M, N, K });
+      job.call('matmulBackward', DX, DY, W, { M, N, K });
+      job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true);
+      for (const [buf, n] of [[Y, M * N], [Yacc, M * N], [Ynb, M * N], [DX, M * K], [DXacc, M * K]] as const) job.read(buf, n);
+      const [y, yAcc, yNb, dX, dXacc] = await gpu.run(job);
+      expectClose(y, refForward(x, w, b, null, M, N, K), 'Y');
+      expectClose(yAcc, refForward(x, w, b, y0, M, N, K), 'Y +=');
+      expectClose(yNb, refForward(x, w, null, null, M, N, K), 'Y no bias');
+      expectClose(dX, refBackward(dy, w, null, M, N, K), 'dX');
+      expectClose(dXacc, refBackward(dy, w, dx0, M, N, K), 'dX +=');
     });
   }
 
   it('naive kernel agrees with the reference (bench baseline)', async () => {
     const [M, N, K] = [19, 23, 12];
     const x = randn(M * K, 8), w = randn(N * K, 9);
-    const Y = h.zeros(M * N);
-    await h.run((p) => matmulNaive(p, Y, h.f32(x), h.f32(w), { M, N, K }));
-    expectClose(await h.read(Y, M * N), refForward(x, w, null, null, M, N, K), 'naive Y');
+    const job = new Job();
+    const Y = job.zeros(M * N);
+    job.call('matmulNaive', Y, job.f32(x), job.f32(w), { M, N, K });
+    job.read(Y, M * N);
+    const [y] = await gpu.run(job);
+    expectClose(y, refForward(x, w, null, null, M, N, K), 'naive Y');
+  });
+
+  it('rejects K not divisible by 4 with the numbers in the message', () => {
+    const p = { dispatch: () => {} } as unknown as ProgramBuilder;
+    const b = {} as GPUBuffer;
+    expect(() => matmulForward(p, b, b, b, null, b, { M: 2, N: 2, K: 6 })).toThrow(/K=6 must be divisible by 4/);
   });
 });

@@ -1,0 +1,20 @@
+// The kernel tests' page in headless Chromium: compiles every kernel once and runs jobs sent from Node.
+import { acquireGpu } from '../../../src/engine/gpu/device.ts';
+import { KernelSet } from '../../../src/engine/gpu/program.ts';
+import { ALL_KERNELS, executeJob, type JobSpec } from './job.ts';
+
+export interface KernelPage {
+  ready: boolean;
+  adapter: string;
+  run(spec: JobSpec): Promise<number[][]>;
+}
+
+declare global {
+  interface Window {
+    kernelPage: KernelPage;
+  }
+}
+
+const gpu = await acquireGpu(navigator.gpu);
+const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+window.kernelPage = { ready: true, adapter: gpu.adapter.name, run: (spec) => executeJob(gpu.device, kernels, spec) };
