@@ -83,9 +83,10 @@ export function expectClose(got: ArrayLike<number>, ref: ArrayLike<number>, what
   let maxErr = 0;
   const bad: string[] = [];
   for (let i = 0; i < ref.length; i++) {
-    const err = Math.abs(got[i] - ref[i]);
+    const err = got[i] === ref[i] ? 0 : Math.abs(got[i] - ref[i]); // equal infinities are a match
     maxErr = Math.max(maxErr, Number.isNaN(err) ? Infinity : err);
-    if (!(err <= atol + rtol * Math.abs(ref[i])) && bad.length < 5) bad.push(`[${i}] got ${got[i]} want ${ref[i]}`);
+    const ok = Number.isFinite(ref[i]) ? err <= atol + rtol * Math.abs(ref[i]) : err === 0;
+    if (!ok && bad.length < 5) bad.push(`[${i}] got ${got[i]} want ${ref[i]}`);
   }
   expect(bad, `${what}: max |err| ${maxErr.toExponential(2)} (atol ${atol}, rtol ${rtol}); first mismatches`).toEqual([]);
 }
