@@ -11,7 +11,22 @@ const args = process.argv.slice(2);
 const useDawn = args.includes('--dawn');
 const dir = args.find((a) => !a.startsWith('--')) ?? defaultGoldenDir();
 
-type Runner = { adapter: () => Promise<string>; run: (c: GoldenCase) => Promise<HarnessResult>; close: () => Promise<void> };
+type Runner = {
+  adapter: () => Promise<string>;
+  run: (c: GoldenCase) => Promise<HarnessResult>;
+  /** The same check inside a module Web Worker, where the studio runs its engine (Chromium only). */
+  runInWorker?: (c: GoldenCase) => Promise<HarnessResult>;
+  close: () => Promise<void>;
+};
+
+async function caseFiles(c: GoldenCase): Promise<HarnessCaseFiles> {
+  return {
+    configJson: await readFile(join(c.dir, 'config.json'), 'utf8'),
+    caseJson: await readFile(join(c.dir, 'case.json'), 'utf8'),
+    model: (await readFile(join(c.dir, 'model.safetensors'))).toString('base64'),
+    caseTensors: (await readFile(join(c.dir, 'case.safetensors'))).toString('base64'),
+  };
+}
 
 async function chromiumRunner(): Promise<Runner> {
   const { openHarness } = await import('./chromium.ts');
@@ -20,16 +35,11 @@ async function chromiumRunner(): Promise<Runner> {
   return {
     adapter: async () => adapter,
     async run(c) {
-      const files: HarnessCaseFiles = {
-        configJson: await readFile(join(c.dir, 'config.json'), 'utf8'),
-        caseJson: await readFile(join(c.dir, 'case.json'), 'utf8'),
-        model: (await readFile(join(c.dir, 'model.safetensors'))).toString('base64'),
-        caseTensors: (await readFile(join(c.dir, 'case.safetensors'))).toString('base64'),
-      };
-      const r = await session.page.evaluate((f) => window.engineHarness.runCase(f), files);
+      const r = await session.page.evaluate((f) => window.engineHarness.runCase(f), await caseFiles(c));
       adapter = r.adapter;
       return r;
     },
+    runInWorker: async (c) => session.page.evaluate((f) => window.engineHarness.runCaseInWorker(f), await caseFiles(c)),
     close: () => session.close(),
   };
 }
@@ -57,22 +67,26 @@ async function dawnRunner(): Promise<Runner> {
 const runner = useDawn ? await dawnRunner() : await chromiumRunner();
 let passed = 0;
 let failed = 0;
+const cases = listGoldenCases(dir);
+// Every case in the page, and the first again inside a module worker (where the studio runs the engine).
+const jobs: { dir: string; where: 'page' | 'worker' }[] = cases.map((d) => ({ dir: d, where: 'page' as const }));
+if (runner.runInWorker && cases.length > 0) jobs.push({ dir: cases[0], where: 'worker' });
 try {
-  for (const caseDir of listGoldenCases(dir)) {
-    const c = await loadGoldenCase(caseDir);
+  for (const job of jobs) {
+    const c = await loadGoldenCase(job.dir);
     try {
-      const out = await runner.run(c);
+      const out = job.where === 'worker' && runner.runInWorker ? await runner.runInWorker(c) : await runner.run(c);
       const e = compareGolden(c, out);
       const ok = withinTolerance(e);
       if (ok) passed++;
       else failed++;
       console.log(
-        `${ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(18)} loss ${out.loss.toFixed(7)} (rel err ${e.lossRel.toExponential(2)})  ` +
+        `${ok ? 'PASS' : 'FAIL'} ${(job.where === 'worker' ? `${c.name} (worker)` : c.name).padEnd(27)} loss ${out.loss.toFixed(7)} (rel err ${e.lossRel.toExponential(2)})  ` +
           `logits max abs err ${e.logitsAbs.toExponential(2)}  grad err ${e.gradRel.toExponential(2)} × max|grad|`,
       );
     } catch (err) {
       failed++;
-      console.log(`FAIL ${c.name.padEnd(18)} ${(err as Error).message.split('\n')[0]}`);
+      console.log(`FAIL ${c.name.padEnd(27)} ${(err as Error).message.split('\n')[0]}`);
     }
   }
   console.log(`adapter: ${await runner.adapter()} (${useDawn ? 'Dawn in Node' : 'Chromium'})`);

@@ -1,59 +1,22 @@
 // Runs the WebGPU engine inside Chromium for Node-side drivers (cli/golden.ts, GPU tests): a page-level API on
 // `window.engineHarness`. Inputs arrive as base64 file contents, exactly the files of a golden case directory.
+import * as Comlink from 'comlink';
 import { acquireGpu, type GpuContext } from '../../src/engine/gpu/device.ts';
-import { parseModelConfig } from '../../src/engine/model/config.ts';
-import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
-import { loadWeights } from '../../src/engine/model/load-weights.ts';
-import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
-import type { ExtraInputs, TokenBatch } from '../../src/engine/model/batch.ts';
+import { fromBase64, runCase, type HarnessCaseFiles, type HarnessResult } from './run-case.ts';
 import { TuningSession } from '../../src/tuning/session.ts';
-import { hubModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
+import { hubModelFiles, httpModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
 import type { TrainConfig } from '../../src/tuning/train-config.ts';
 import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
-import { httpModelFiles } from '../../src/engine/io/model-files.ts';
 import { loadModel } from '../../src/engine/io/load-model.ts';
 
-export interface HarnessCaseFiles {
-  configJson: string;
-  caseJson: string;
-  model: string; // base64
-  caseTensors: string; // base64
-}
+export type { HarnessCaseFiles, HarnessResult };
 
-export interface HarnessResult {
-  adapter: string;
-  loss: number;
-  logits: number[];
-  grad: number[];
-  seconds: number;
-}
-
-const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-
-async function runCase(files: HarnessCaseFiles): Promise<HarnessResult> {
-  const gpu = await acquireGpu(navigator.gpu);
-  const cfg = parseModelConfig(JSON.parse(files.configJson));
-  const model = parseSafetensors(fromBase64(files.model));
-  const weights = loadWeights(cfg, (n) => model.tensor(n), model.names());
-  const c = JSON.parse(files.caseJson) as { method: string; num_virtual_tokens: number; input_ids: number[][]; attention_mask: number[][]; labels: number[][] };
-  const table = parseSafetensors(fromBase64(files.caseTensors)).tensor('prompt_embeddings').data;
-  const batch: TokenBatch = {
-    rows: c.input_ids.length,
-    columns: c.input_ids[0].length,
-    inputIds: Int32Array.from(c.input_ids.flat()),
-    attentionMask: Uint8Array.from(c.attention_mask.flat()),
-    labels: Int32Array.from(c.labels.flat()),
-  };
-  const P = c.num_virtual_tokens;
-  const extras: ExtraInputs = c.method === 'prompt' ? { promptEmbeds: table, virtualTokens: P } : { prefix: table, virtualTokens: P };
-  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows: batch.rows, tokens: 64, virtualTokens: 16 });
-  const t0 = performance.now();
+async function runCaseInWorker(files: HarnessCaseFiles): Promise<HarnessResult> {
+  const worker = new Worker(new URL('./golden.worker.ts', import.meta.url), { type: 'module' });
   try {
-    const out = await lm.forwardFull(batch, extras);
-    return { adapter: gpu.adapter.name, loss: out.loss, logits: Array.from(out.logits), grad: Array.from(out.grad ?? []), seconds: (performance.now() - t0) / 1000 };
+    return await Comlink.wrap<{ runCase: typeof runCase }>(worker).runCase(files);
   } finally {
-    lm.dispose();
-    gpu.device.destroy();
+    worker.terminate();
   }
 }
 
@@ -61,6 +24,7 @@ declare global {
   interface Window {
     engineHarness: {
       runCase: typeof runCase;
+      runCaseInWorker: typeof runCaseInWorker;
       train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>;
       bench: (req: HarnessBenchRequest) => Promise<HarnessBenchResult>;
       ready: boolean;
@@ -68,7 +32,7 @@ declare global {
   }
 }
 
-window.engineHarness = { runCase, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
