@@ -17,7 +17,7 @@ import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type Ev
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, zipAdapter } from './export/adapter.ts';
-import { readCheckpoint, writeCheckpoint } from './export/checkpoint.ts';
+import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
 import { writeSafetensors } from '../engine/io/safetensors.ts';
 
 export interface SessionHooks {
@@ -163,7 +163,7 @@ export class TuningSession {
       return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files) };
     }
     if (kind === 'safetensors') return { fileName: `${base}-prompt_embeddings.safetensors`, mime: 'application/octet-stream', bytes: writeSafetensors({ prompt_embeddings: table }) };
-    if (kind === 'checkpoint') return { fileName: `${base}-checkpoint.zip`, mime: 'application/zip', bytes: writeCheckpoint(trainer.snapshot()) };
+    if (kind === 'checkpoint') return { fileName: `${base}-checkpoint.zip`, mime: 'application/zip', bytes: writeCheckpoint(trainer.snapshot(), this.checkpointModel()) };
     const json = { model: this.modelName, method: options, config: trainer.config, steps: trainer.step, losses: trainer.losses, ...summary };
     return { fileName: `${base}-summary.json`, mime: 'application/json', bytes: new TextEncoder().encode(JSON.stringify(json, null, 2)) };
   }
@@ -171,8 +171,15 @@ export class TuningSession {
   /** Restores a studio checkpoint as the current trainer, ready to evaluate, export, or continue. */
   importCheckpoint(bytes: Uint8Array): TrainerState {
     const { lm } = this.need();
-    const state = readCheckpoint(bytes);
-    this.trainer = new Trainer(lm, state.config, this.dataset?.train.length ? this.dataset.train : [{ input: '', output: '', prompt: [0], target: [0] }], { params: state.params, state });
+    const d = this.needData();
+    const { state } = readCheckpointFile(bytes, this.checkpointModel());
+    this.trainer = new Trainer(lm, state.config, d.train, { params: state.params, state });
     return state;
+  }
+
+  /** What a checkpoint records of the model, so it is never resumed on another one. */
+  private checkpointModel(): CheckpointModel {
+    const cfg = this.need().lm.config;
+    return { name: this.modelName, family: cfg.family, hidden: cfg.hidden, layers: cfg.layers, kvHeads: cfg.kvHeads, headDim: cfg.headDim, vocabSize: cfg.vocabSize };
   }
 }
