@@ -1,67 +1,7 @@
-// Shared plumbing of the kernel tests: where jobs run (headless Chromium by default, Dawn in Node with
-// KERNEL_GPU=dawn — see job.ts for why), a seeded RNG, and the atol + rtol·|ref| comparison that prints the
-// worst mismatches. Every backend is real WebGPU (SwiftShader on this machine); nothing is mocked.
+// Shared plumbing of the kernel tests: where jobs run (runner.ts), a seeded RNG, and the atol + rtol·|ref|
+// comparison that prints the worst mismatches.
 import { expect } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import type { JobSpec } from './job.ts';
-
-export interface KernelRunner {
-  adapter: string;
-  run(job: { spec: JobSpec }): Promise<number[][]>;
-  close(): Promise<void>;
-}
-
-async function dawnRunner(): Promise<KernelRunner> {
-  const { dawnGpu } = await import('../../../cli/dawn.ts');
-  const { KernelSet } = await import('../../../src/engine/gpu/program.ts');
-  const { ALL_KERNELS, executeJob } = await import('./job.ts');
-  const gpu = await dawnGpu();
-  const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
-  return { adapter: gpu.adapter.name, run: (job) => executeJob(gpu.device, kernels, job.spec), close: async () => {} };
-}
-
-async function chromiumRunner(): Promise<KernelRunner> {
-  const { chromium } = await import('@playwright/test');
-  const { createServer } = await import('vite');
-  const { CHROMIUM_ARGS } = await import('../../../cli/chromium.ts');
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
-  const server = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('the Vite server did not report its URL');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('test/engine/kernels/page.html', url).toString());
-  try {
-    await page.waitForFunction(() => window.kernelPage?.ready === true, null, { timeout: 120_000 });
-  } catch (e) {
-    await browser.close();
-    await server.close();
-    throw new Error(`kernel page did not start: ${errors.join('\n')}`, { cause: e });
-  }
-  const adapter = await page.evaluate(() => window.kernelPage.adapter);
-  return {
-    adapter,
-    run: async (job) => {
-      const out = await page.evaluate((spec) => window.kernelPage.run(spec), job.spec);
-      if (errors.length > 0) throw new Error(`WebGPU errors in the page: ${errors.join('\n')}`);
-      return out;
-    },
-    async close() {
-      await browser.close();
-      await server.close();
-    },
-  };
-}
-
-export function kernelRunner(): Promise<KernelRunner> {
-  return process.env.KERNEL_GPU === 'dawn' ? dawnRunner() : chromiumRunner();
-}
+export { kernelRunner, type KernelRunner } from './runner.ts';
 
 /** Deterministic uniform values in [-scale, scale) (mulberry32), already rounded to f32. */
 export function randn(count: number, seed: number, scale = 1): Float32Array {

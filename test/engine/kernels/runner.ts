@@ -1,0 +1,80 @@
+// Where kernel jobs run: headless Chromium by default, Dawn in Node with KERNEL_GPU=dawn. Why Chromium first: on
+// this 2-core machine Dawn-in-Node + SwiftShader aborts nondeterministically (futex / std::system_error) on
+// non-trivial shaders (docs/decisions.md; seen again here on the matmul test), Chromium runs the same WGSL
+// reliably. Every backend is real WebGPU (SwiftShader without a GPU); nothing is mocked.
+import { fileURLToPath } from 'node:url';
+import type { MatmulBench } from '../../browser/bench.ts';
+import type { JobSpec } from './job.ts';
+import type { RingCheck } from './ring-check.ts';
+
+export interface KernelRunner {
+  adapter: string;
+  run(job: { spec: JobSpec }): Promise<number[][]>;
+  /** Matmul vs the naive kernel on one shape (cli/bench-matmul.ts). */
+  benchMatmul(M: number, N: number, K: number, reps: number): Promise<MatmulBench>;
+  /** Values delivered by a ReadbackRing over `steps` steps (see page.ts). */
+  ringCheck(steps: number, slots: number): Promise<RingCheck>;
+  close(): Promise<void>;
+}
+
+async function dawnRunner(): Promise<KernelRunner> {
+  const { dawnGpu } = await import('../../../cli/dawn.ts');
+  const { KernelSet } = await import('../../../src/engine/gpu/program.ts');
+  const { ALL_KERNELS, executeJob } = await import('./job.ts');
+  const { benchMatmul } = await import('../../browser/bench.ts');
+  const { ringCheck } = await import('./ring-check.ts');
+  const gpu = await dawnGpu();
+  const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+  return {
+    adapter: gpu.adapter.name,
+    run: (job) => executeJob(gpu.device, kernels, job.spec),
+    benchMatmul: (M, N, K, reps) => benchMatmul(gpu, M, N, K, reps),
+    ringCheck: (steps, slots) => ringCheck(gpu.device, steps, slots),
+    close: async () => {},
+  };
+}
+
+async function chromiumRunner(): Promise<KernelRunner> {
+  const { chromium } = await import('@playwright/test');
+  const { createServer } = await import('vite');
+  const { CHROMIUM_ARGS } = await import('../../../cli/chromium.ts');
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const server = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('the Vite server did not report its URL');
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('test/engine/kernels/page.html', url).toString());
+  try {
+    await page.waitForFunction(() => window.kernelPage?.ready === true, null, { timeout: 120_000 });
+  } catch (e) {
+    await browser.close();
+    await server.close();
+    throw new Error(`kernel page did not start: ${errors.join('\n')}`, { cause: e });
+  }
+  const adapter = await page.evaluate(() => window.kernelPage.adapter);
+  return {
+    adapter,
+    run: async (job) => {
+      const out = await page.evaluate((spec) => window.kernelPage.run(spec), job.spec);
+      if (errors.length > 0) throw new Error(`WebGPU errors in the page: ${errors.join('\n')}`);
+      return out;
+    },
+    benchMatmul: (M, N, K, reps) => page.evaluate(([m, n, k, r]) => window.kernelPage.benchMatmul(m, n, k, r), [M, N, K, reps] as const),
+    ringCheck: (steps, slots) => page.evaluate(([s, n]) => window.kernelPage.ringCheck(s, n), [steps, slots] as const),
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export function kernelRunner(): Promise<KernelRunner> {
+  return process.env.KERNEL_GPU === 'dawn' ? dawnRunner() : chromiumRunner();
+}
