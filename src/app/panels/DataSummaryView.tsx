@@ -43,8 +43,9 @@ export function DataCounts({ summary }: { summary: DatasetSummary }) {
       )}
       {summary.tooLong.length > 0 && (
         <p className="warn" data-testid="data.too-long">
-          {summary.tooLong.length} row{summary.tooLong.length === 1 ? ' is' : 's are'} longer than the model’s context (e.g. row{' '}
-          {summary.tooLong[0].row}: {summary.tooLong[0].tokens} tokens &gt; {summary.tooLong[0].limit}); they will be skipped or cut.
+          {summary.tooLong.length} row{summary.tooLong.length === 1 ? ' is' : 's are'} longer than the model’s context (e.g. line{' '}
+          {summary.tooLong[0].row}: {summary.tooLong[0].tokens} tokens &gt; {summary.tooLong[0].limit}). Nothing is cut: shorten
+          them, or use fewer virtual tokens, to train.
         </p>
       )}
     </div>
