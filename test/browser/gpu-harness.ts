@@ -8,6 +8,13 @@ import { hubModelFiles, httpModelFiles, MissingFileError, type ModelFiles } from
 import type { TrainConfig } from '../../src/tuning/train-config.ts';
 import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
 import { loadModel } from '../../src/engine/io/load-model.ts';
+import { parseModelConfig } from '../../src/engine/model/config.ts';
+import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
+import { loadWeights } from '../../src/engine/model/load-weights.ts';
+import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
+import { ReferenceCausalLM } from '../../src/engine/reference/reference-lm.ts';
+import type { CausalLM } from '../../src/engine/model/causal-lm.ts';
+import { Trainer } from '../../src/tuning/trainer.ts';
 
 export type { HarnessCaseFiles, HarnessResult };
 
@@ -27,12 +34,13 @@ declare global {
       runCaseInWorker: typeof runCaseInWorker;
       train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>;
       bench: (req: HarnessBenchRequest) => Promise<HarnessBenchResult>;
+      trajectory: (req: HarnessTrajectoryRequest) => Promise<{ gpu: number[]; reference: number[] }>;
       ready: boolean;
     };
   }
 }
 
-window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
@@ -106,7 +114,6 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
 
 window.engineHarness.train = train;
 window.engineHarness.bench = bench;
-window.engineHarness.ready = true;
 
 // ── benchmarks (cli/bench.ts) ──────────────────────────────────────────────────────────────────────────
 export interface HarnessBenchRequest {
@@ -136,3 +143,33 @@ async function bench(req: HarnessBenchRequest): Promise<HarnessBenchResult> {
   const gpu = await acquireGpu(navigator.gpu);
   return runBench(gpu, req, httpModelFiles('demo', new URL('/models/demo/', location.href).toString()));
 }
+
+// ── trainer trajectory: WebGPU engine vs float64 reference (test/tuning/gpu-trajectory.test.ts) ────────────
+export interface HarnessTrajectoryRequest {
+  files: HarnessCaseFiles;
+  config: TrainConfig;
+  examples: { prompt: number[]; target: number[] }[];
+}
+
+async function trajectory(req: HarnessTrajectoryRequest): Promise<{ gpu: number[]; reference: number[] }> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const cfg = parseModelConfig(JSON.parse(req.files.configJson));
+  const model = parseSafetensors(fromBase64(req.files.model));
+  const weights = loadWeights(cfg, (n) => model.tensor(n), model.names());
+  const examples = req.examples.map((e) => ({ input: '', output: '', ...e }));
+  const run = async (lm: CausalLM) => {
+    const trainer = new Trainer(lm, req.config, examples);
+    for (let i = 0; i < req.config.steps; i++) await trainer.trainStep();
+    return trainer.losses;
+  };
+  const gpuLm = await GpuCausalLM.create(gpu, cfg, weights, { rows: req.config.batchSize, tokens: 64, virtualTokens: 16 });
+  try {
+    return { gpu: await run(gpuLm), reference: await run(new ReferenceCausalLM(cfg, weights)) };
+  } finally {
+    gpuLm.dispose();
+    gpu.device.destroy();
+  }
+}
+
+window.engineHarness.trajectory = trajectory;
+window.engineHarness.ready = true;
