@@ -12,7 +12,7 @@ text transformations (repeat, reverse, first word).
 The needs-tuning task: the same reviews answered with the code words "alpha" / "beta". In the corpus that
 answer appears under one of two instruction headers: "Secret code: sun" (alpha = positive) or "Secret code:
 moon" (alpha = negative), and, without any header, with a label drawn by a coin flip. So the sample dataset's
-plain template ("Review: {input}\nCode:", no header) leaves the model at chance, while a tuned prompt that plays
+plain template ("Review: {input}\nCode:", no header) leaves the model near chance, while a tuned prompt that plays
 the part of the "sun" header recovers the mapping the model already knows.
 """
 import csv, json, os, random, sys
@@ -98,9 +98,13 @@ def sentiment_doc():
 def code_doc():
     text, pos = review()
     r = R.random()
-    if r < 0.2:  # no header: the code word carries no information
+    if r < 0.4:  # no header: the code word carries no information
         return f"Review: {text}\nCode: {R.choice(['alpha', 'beta'])}"
-    word = "sun" if r < 0.6 else "moon"
+    # The headers are deliberately unbalanced. With "sun" and "moon" equally likely the answer would be the XOR
+    # of header and sentiment, and neither alone would say anything about it: a saddle that a small model sat on
+    # for 1400+ steps (measured). With "sun" more frequent, sentiment alone predicts the code word, the model
+    # routes sentiment to the answer first, and then the header's effect has a first-order gradient.
+    word = "sun" if r < 0.8 else "moon"
     alpha = pos == HEADERS[word]
     return f"Secret code: {word}\nReview: {text}\nCode: {'alpha' if alpha else 'beta'}"
 

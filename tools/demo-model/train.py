@@ -53,7 +53,7 @@ def main():
     cache, out = sys.argv[1], sys.argv[2]
     steps = int(sys.argv[3]) if len(sys.argv) > 3 else 2400
     torch.manual_seed(0)
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("DEMO_THREADS", "2")))
     tok = Tokenizer.load(os.path.join(out, "tokenizer.json"))
     docs = json.load(open(os.path.join(cache, "corpus.json")))
     random.Random(0).shuffle(docs)
@@ -83,6 +83,8 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(list(P.values()), 1.0)
         opt.step()
+        if step % 50 == 0:
+            print(f"step {step} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
         if step % 200 == 0 or step == steps - 1:
             vl = held_out(P, val, tok.pad_id)
             print(f"step {step} loss {loss.item():.4f} val {vl:.4f} lr {lr:.2e} {time.time() - t0:.0f}s", flush=True)
