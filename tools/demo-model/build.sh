@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates the demo model and the sample datasets from scratch (about 20 minutes on 2 CPU cores):
-# corpus + datasets, tokenizer, model, tokenizer check in transformers.js, evidence numbers for the model card.
+# corpus + datasets, tokenizer, model, tokenizer check in transformers.js, evidence numbers for the model card,
+# and a cross-check of those numbers in the studio's own float64 reference engine.
 set -e
 cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
@@ -12,3 +13,4 @@ $PY tools/demo-model/tokenizer.py "$CACHE" "$OUT" 1024
 $PY tools/demo-model/train.py "$CACHE" "$OUT" "${STEPS:-2400}"
 node tools/demo-model/check-tokenizer.mjs
 $PY tools/demo-model/check_evidence.py "$OUT" public/datasets "$CACHE"
+npx tsx tools/demo-model/check-engine.ts

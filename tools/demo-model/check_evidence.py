@@ -9,7 +9,7 @@
    lr 0.03, batch 8, fixed seed, 60 steps; loss = mean cross-entropy over the label tokens.
 3. Prefix tuning (PEFT PREFIX_TUNING without projection) on the same task: a [P, L*2*KVH*hd] table of keys and
    values placed in the cache unrotated, input positions P..P+T-1.
-Writes CACHE_DIR/evidence.json.
+Writes CACHE_DIR/evidence.json (numbers, plus a few scored rows and the tuned tables for check-engine.ts).
 """
 import csv, json, os, random, sys, time
 import torch
@@ -125,8 +125,21 @@ def tune(method, entry, train, val, P=8, steps=60, lr=0.03, batch=8, seed=0):
         if step % 10 == 0:
             curve.append((step, accuracy(entry, val, (method, param.detach()))))
             print(f"  {method} step {step} loss {loss.item():.4f} val acc {curve[-1][1]:.3f}", flush=True)
-    return {"P": P, "steps": steps, "lr": lr, "batch": batch, "seed": seed, "val_accuracy_curve": curve,
+    return {"P": P, "param": param.detach(), "steps": steps, "lr": lr, "batch": batch, "seed": seed, "val_accuracy_curve": curve,
             "final_val_accuracy": curve[-1][1], "train_loss_first_last": [losses[0], losses[-1]]}
+
+
+def crosscheck(entry, data, prompt, prefix):
+    """Rows (template + " " + label) with their PyTorch label log-probs, plain, with the tuned prompt and with the
+    tuned prefix, for check-engine.ts to recompute in the studio's own float64 reference engine."""
+    prompts = [TOK.encode(render(entry["template"], r["input"])) for r in data]
+    targets = [TOK.encode(" " + entry["labels"][0]) for _ in data]
+    out = {"prompts": prompts, "targets": targets, "prompt_embeddings": prompt.flatten().tolist(), "prompt_P": prompt.shape[0],
+           "prefix": prefix.flatten().tolist(), "prefix_P": prefix.shape[0]}
+    with torch.no_grad():
+        for name, extras in (("plain", None), ("prompt", ("prompt", prompt)), ("prefix", ("prefix", prefix))):
+            out["logprob_" + name] = run(extras, prompts, targets)[0].tolist()
+    return out
 
 
 def main():
@@ -148,9 +161,10 @@ def main():
     ev["prompt_tuning"] = tune("prompt", entry, train, val)
     ev["prefix_tuning"] = tune("prefix", entry, train, val, lr=float(os.environ.get("PREFIX_LR", "0.03")))
     ev["seconds"] = round(time.time() - t0)
+    ev["engine_crosscheck"] = crosscheck(entry, val[:6], ev["prompt_tuning"].pop("param"), ev["prefix_tuning"].pop("param"))
     print(json.dumps({k: ev[k] for k in ("untuned",)}, indent=1))
     print("prompt tuning", ev["prompt_tuning"]["final_val_accuracy"], "prefix tuning", ev["prefix_tuning"]["final_val_accuracy"])
-    with open(os.path.join(CACHE, "evidence.json"), "w") as f:
+    with open(os.path.join(CACHE, "evidence.json"), "w") as f:  # read by check-engine.ts
         json.dump(ev, f, indent=2)
 
 
