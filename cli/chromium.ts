@@ -1,5 +1,5 @@
-// Node-side driver for the engine in headless Chromium (Debian's /usr/bin/chromium, WebGPU on SwiftShader when
-// there is no GPU): starts a Vite server on the repository and opens the engine harness page.
+// Node-side driver for engine pages in headless Chromium (Debian's /usr/bin/chromium, WebGPU on SwiftShader when
+// there is no GPU): starts a Vite server on the repository and opens a page of it.
 // Why Chromium and not Dawn in Node for correctness runs: on this machine Dawn-in-Node + SwiftShader aborts
 // nondeterministically (futex / std::system_error) on non-trivial shaders, while Chromium runs them reliably.
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -16,12 +16,15 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export interface HarnessSession {
+export interface PageSession {
   page: Page;
+  /** Console errors and uncaught exceptions of the page so far. */
+  errors: string[];
   close(): Promise<void>;
 }
 
-export async function openHarness(): Promise<HarnessSession> {
+/** Opens `path` (relative to the repository root) and waits until `window[readyGlobal].ready` is true. */
+export async function openChromiumPage(path: string, readyGlobal: string): Promise<PageSession> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   // No HMR and no file watching: an edit elsewhere in the tree must not reload the page mid-run.
   const server: ViteDevServer = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
@@ -35,17 +38,27 @@ export async function openHarness(): Promise<HarnessSession> {
     await server.close();
     throw new Error(`could not start Chromium (${(e as Error).message.split('\n')[0]}); install Debian's chromium: apt-get install -y chromium`, { cause: e });
   }
-  const page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') console.error(`[chromium] ${m.text()}`);
-  });
-  await page.goto(new URL('test/browser/gpu-harness.html', url).toString());
-  await page.waitForFunction(() => (window as unknown as { engineHarness?: { ready: boolean } }).engineHarness?.ready === true, null, { timeout: 120_000 });
-  return {
-    page,
-    async close() {
-      await browser.close();
-      await server.close();
-    },
+  const close = async () => {
+    await browser.close();
+    await server.close();
   };
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL(path, url).toString());
+  try {
+    await page.waitForFunction((g) => (window as unknown as Record<string, { ready?: boolean } | undefined>)[g]?.ready === true, readyGlobal, { timeout: 120_000 });
+  } catch (e) {
+    await close();
+    throw new Error(`${path} did not start: ${errors.join('\n') || (e as Error).message}`, { cause: e });
+  }
+  return { page, errors, close };
+}
+
+/** The engine harness page (test/browser/gpu-harness.ts): golden cases, training, bench. */
+export function openHarness(): Promise<PageSession> {
+  return openChromiumPage('test/browser/gpu-harness.html', 'engineHarness');
 }

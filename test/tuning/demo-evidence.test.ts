@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openHarness, type HarnessSession } from '../../cli/chromium.ts';
+import { openHarness, type PageSession } from '../../cli/chromium.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/tuning/train-config.ts';
 import { METHODS } from '../../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../../src/tuning/methods/method.ts';
@@ -13,7 +13,7 @@ const MODEL = 'public/models/demo';
 const TASK = 'public/datasets/sentiment-code.csv';
 const TEMPLATE = 'Review: {input}\nCode:';
 
-let session: HarnessSession;
+let session: PageSession;
 beforeAll(async () => {
   session = await openHarness();
 }, 180_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openHarness, type HarnessSession } from '../../cli/chromium.ts';
+import { openHarness, type PageSession } from '../../cli/chromium.ts';
 import { defaultGoldenDir } from '../../cli/golden-case.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/tuning/train-config.ts';
 import type { MethodOptions } from '../../src/tuning/methods/method.ts';
@@ -9,7 +9,7 @@ import { Rng } from '../../src/tuning/random.ts';
 
 // N AdamW steps of the trainer on the WebGPU engine (Chromium, SwiftShader here) follow the loss trajectory of the
 // same trainer on the float64 reference engine: same model, data, seed and hyper-parameters.
-let session: HarnessSession;
+let session: PageSession;
 beforeAll(async () => {
   session = await openHarness();
 }, 180_000);

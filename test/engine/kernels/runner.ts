@@ -2,7 +2,6 @@
 // this 2-core machine Dawn-in-Node + SwiftShader aborts nondeterministically (futex / std::system_error) on
 // non-trivial shaders (docs/decisions.md; seen again here on the matmul test), Chromium runs the same WGSL
 // reliably. Every backend is real WebGPU (SwiftShader without a GPU); nothing is mocked.
-import { fileURLToPath } from 'node:url';
 import type { MatmulBench } from '../../browser/bench.ts';
 import type { JobSpec } from './job.ts';
 import type { RingCheck } from './ring-check.ts';
@@ -35,29 +34,8 @@ async function dawnRunner(): Promise<KernelRunner> {
 }
 
 async function chromiumRunner(): Promise<KernelRunner> {
-  const { chromium } = await import('@playwright/test');
-  const { createServer } = await import('vite');
-  const { CHROMIUM_ARGS } = await import('../../../cli/chromium.ts');
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
-  const server = await createServer({ root, logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('the Vite server did not report its URL');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('test/engine/kernels/page.html', url).toString());
-  try {
-    await page.waitForFunction(() => window.kernelPage?.ready === true, null, { timeout: 120_000 });
-  } catch (e) {
-    await browser.close();
-    await server.close();
-    throw new Error(`kernel page did not start: ${errors.join('\n')}`, { cause: e });
-  }
+  const { openChromiumPage } = await import('../../../cli/chromium.ts');
+  const { page, errors, close } = await openChromiumPage('test/engine/kernels/page.html', 'kernelPage');
   const adapter = await page.evaluate(() => window.kernelPage.adapter);
   return {
     adapter,
@@ -68,10 +46,7 @@ async function chromiumRunner(): Promise<KernelRunner> {
     },
     benchMatmul: (M, N, K, reps) => page.evaluate(([m, n, k, r]) => window.kernelPage.benchMatmul(m, n, k, r), [M, N, K, reps] as const),
     ringCheck: (steps, slots) => page.evaluate(([s, n]) => window.kernelPage.ringCheck(s, n), [steps, slots] as const),
-    async close() {
-      await browser.close();
-      await server.close();
-    },
+    close,
   };
 }
 
