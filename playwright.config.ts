@@ -18,13 +18,15 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:5173/',
+    // The production build, served from a sub-path as a static host would: what users get, and it proves the
+    // relative asset, worker and model URLs (React's dev build also made main-thread tasks 3-5× longer).
+    baseURL: 'http://127.0.0.1:4173/studio/',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     trace: 'off',
   },
   webServer: {
-    command: 'npx vite --host 127.0.0.1 --port 5173 --strictPort',
-    url: 'http://127.0.0.1:5173/',
+    command: 'npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port 4173 --strictPort --base /studio/',
+    url: 'http://127.0.0.1:4173/studio/',
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 test('the status bar shows the adapter the worker reported', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
+  await page.goto('./');
   const status = page.getByTestId('status.device');
   await expect(status).toHaveAttribute('data-state', /ready|unavailable/);
   const state = await status.getAttribute('data-state');

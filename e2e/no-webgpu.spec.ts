@@ -10,7 +10,7 @@ test.use({
 });
 
 test('without WebGPU the page says which browsers work instead of failing silently', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('./');
   const status = page.getByTestId('status.device');
   await expect(status).toHaveAttribute('data-state', 'unavailable');
   await expect(status).toContainText('WebGPU');

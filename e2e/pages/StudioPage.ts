@@ -27,7 +27,7 @@ export class StudioPage {
   }
 
   async open(hash = ''): Promise<void> {
-    await this.page.goto(hash ? `/#${hash}` : '/');
+    await this.page.goto(hash ? `./#${hash}` : './');
     await this.page.waitForFunction(() => window.__studio !== undefined);
   }
 

@@ -1,5 +1,6 @@
 // The editable examples: one row per example, input and expected output. The table is the source of truth
 // for the dataset (sent to the worker as CSV); rows the worker flagged are highlighted.
+import { memo } from 'react';
 import type { DataRow } from '../project.ts';
 import { updateProject, useStudio } from '../store.ts';
 
@@ -7,7 +8,14 @@ function setRows(fn: (rows: DataRow[]) => DataRow[]): void {
   updateProject((p) => ({ rows: fn(p.rows), datasetId: null }));
 }
 
-export function DataTable({ flagged }: { flagged: Map<number, string> }) {
+type Flagged = Map<number, string>;
+
+// Each validation brings a new (usually identical) map of flagged rows; re-rendering hundreds of editable rows
+// for nothing cost a 100+ ms main-thread task when a run starts (e2e long-task observer).
+const sameFlags = (a: { flagged: Flagged }, b: { flagged: Flagged }) =>
+  a.flagged.size === b.flagged.size && [...a.flagged].every(([row, why]) => b.flagged.get(row) === why);
+
+export const DataTable = memo(function DataTable({ flagged }: { flagged: Flagged }) {
   const rows = useStudio((s) => s.project.rows);
   const edit = (i: number, key: keyof DataRow, value: string) =>
     setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
@@ -63,4 +71,4 @@ export function DataTable({ flagged }: { flagged: Map<number, string> }) {
       </button>
     </div>
   );
-}
+}, sameFlags);
