@@ -5,8 +5,8 @@
 // word's leading space into the word's token (" positive" is one token, "positive" another, rarer one), and a
 // template like "Sentiment:" ends without a space. So the scored target text is " " + output, unless the
 // output already starts with whitespace (then it is used as it is) or the caller turns the space off (for
-// templates that end with a space or a newline, or tokenizers without that convention). Word-level
-// tokenizers such as the demo model's drop the space either way.
+// templates that end with a space or a newline, or tokenizers without that convention). The demo model's
+// byte-level BPE follows the convention: " alpha" is one token.
 
 export const INPUT_SLOT = '{input}';
 
