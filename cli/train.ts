@@ -1,5 +1,5 @@
 // npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
-//   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json]
+//   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json] [--eval-every N] [--dropout P]
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
@@ -24,6 +24,7 @@ const { values: a } = parseArgs({
     seed: { type: 'string' },
     template: { type: 'string' },
     'eval-every': { type: 'string' },
+    dropout: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
@@ -69,6 +70,7 @@ const config: TrainConfig = {
   seed: num(a.seed, 'seed') ?? DEFAULT_TRAIN_CONFIG.seed,
   evalEvery: num(a['eval-every'], 'eval-every') ?? Math.max(1, Math.floor(steps / 4)),
   warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10)),
+  promptDropout: num(a.dropout, 'dropout') ?? 0,
 };
 
 let model: HarnessTrainRequest['model'];

@@ -62,6 +62,7 @@ export const DEFAULT_HYPER: HyperParams = {
   evalEvery: 25,
   earlyStopPatience: 0,
   seed: 42,
+  promptDropout: 0, // off by default; PEFT trains prompts without dropout on them
 };
 
 export const DEFAULT_TEMPLATE = 'Review: {input}\nSentiment:';

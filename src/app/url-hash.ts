@@ -18,6 +18,7 @@ const HYPER_KEYS: { [K in keyof HyperParams]: string } = {
   evalEvery: 'evalEvery',
   earlyStopPatience: 'patience',
   seed: 'trainSeed',
+  promptDropout: 'dropout',
 };
 
 const SCHEDULES: HyperParams['schedule'][] = ['constant', 'linear', 'cosine'];

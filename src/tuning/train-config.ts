@@ -16,6 +16,8 @@ export interface TrainConfig {
   evalEvery: number; // steps between evaluations; 0 = only at the end
   earlyStopPatience: number; // evaluations without improvement before stopping; 0 = off
   seed: number;
+  /** Dropout on the virtual tokens' values during training (0 = off; evaluation never drops). */
+  promptDropout: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {
@@ -31,6 +33,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {
   evalEvery: 25,
   earlyStopPatience: 0,
   seed: 42,
+  promptDropout: 0,
 };
 
 /** Every problem with a config, as sentences that say what to change. Empty when it is valid. */
@@ -48,5 +51,6 @@ export function checkTrainConfig(c: TrainConfig): string[] {
   positiveInt(c.steps, 'steps');
   if (!(c.evalEvery >= 0)) p.push(`evaluate-every must be ≥ 0 (got ${c.evalEvery})`);
   if (!(c.earlyStopPatience >= 0)) p.push(`early-stop patience must be ≥ 0 (got ${c.earlyStopPatience})`);
+  if (!(c.promptDropout >= 0 && c.promptDropout < 1)) p.push(`virtual-token dropout must be in [0, 1) (got ${c.promptDropout})`);
   return p;
 }

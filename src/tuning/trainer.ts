@@ -3,6 +3,7 @@
 // pause / resume / stop, a guard that stops on a non-finite loss and restores the last good parameters, and
 // checkpoints from which a run resumes exactly (parameters, optimiser state, step, data order, RNG).
 import type { CausalLM } from '../engine/model/causal-lm.ts';
+import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { Grads, Params } from './nn/dense.ts';
 import type { MethodForward, MethodOptions, TuningMethod } from './methods/method.ts';
 import { methodFor } from './methods/registry.ts';
@@ -153,13 +154,24 @@ export class Trainer {
     return picked;
   }
 
+  /** Inverted-dropout multipliers (0 or 1/(1-p)) for the extra input's values, or null when dropout is off. */
+  private dropoutMask(values: Float32Array | undefined): Float32Array | null {
+    const p = this.config.promptDropout ?? 0;
+    if (!values || p <= 0) return null;
+    const keep = 1 / (1 - p);
+    return Float32Array.from(values, () => (this.rng.uniform() < p ? 0 : keep));
+  }
+
   /** One optimisation step. Returns its report, or throws DivergedError after restoring the last good params. */
   async trainStep(): Promise<StepReport> {
     const t0 = performance.now();
     const indices = this.nextBatchIndices();
     const batch = toTrainingBatch(indices.map((i) => this.train[i]), this.lm.config);
     const fwd = this.method.forward(this.params, this.config.method, this.lm.config);
-    const { loss, grad } = await this.lm.lossAndGrad(batch, fwd.extras);
+    const dropout = this.dropoutMask(fwd.extras.promptEmbeds ?? fwd.extras.prefix);
+    const extras = dropout ? { ...fwd.extras, ...applyMask(fwd.extras, dropout) } : fwd.extras;
+    const { loss, grad: rawGrad } = await this.lm.lossAndGrad(batch, extras);
+    const grad = rawGrad && dropout ? rawGrad.map((g, i) => g * dropout[i]) : rawGrad;
     if (!grad) throw new Error('the engine returned no gradient for the trainable input');
     if (!Number.isFinite(loss) || !allFinite(grad)) {
       this.params = cloneParams(this.lastGood);
@@ -232,6 +244,11 @@ export class DivergedError extends Error {
     super(message);
     this.name = 'DivergedError';
   }
+}
+
+function applyMask(extras: ExtraInputs, mask: Float32Array): ExtraInputs {
+  const apply = (x: Float32Array) => x.map((v, i) => v * mask[i]);
+  return extras.promptEmbeds ? { promptEmbeds: apply(extras.promptEmbeds) } : { prefix: apply(extras.prefix!) };
 }
 
 export function cloneParams(p: Params): Params {

@@ -17,6 +17,7 @@ const FIELDS: { key: NumericKey; label: string; integer?: boolean; min?: number;
   { key: 'beta1', label: 'β1', min: 0, max: 0.9999, title: 'AdamW β1' },
   { key: 'beta2', label: 'β2', min: 0, max: 0.99999, title: 'AdamW β2' },
   { key: 'seed', label: 'seed', integer: true, min: 0, title: 'initialisation and batch order' },
+  { key: 'promptDropout', label: 'virtual-token dropout', min: 0, max: 0.9, title: 'dropout on the virtual tokens while training; 0 = off' },
 ];
 
 /** Hints the form can give at once; the worker validates the config with checkTrainConfig and has the last word. */
