@@ -1,15 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './cli/chromium.ts';
 
 // e2e tests drive Debian's Chromium (no browser download) headless with WebGPU on SwiftShader.
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export const chromiumArgs = CHROMIUM_ARGS;
 
 export default defineConfig({
   testDir: 'e2e',
