@@ -1,50 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { dawnGpu } from '../../../cli/dawn.ts';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 // The smallest end-to-end check of the GPU path in Node: a WGSL kernel on Dawn vs the same sum in TypeScript.
-describe('Dawn WebGPU device', () => {
-  it('reports an adapter and runs a WGSL kernel that matches TypeScript', async () => {
-    const { device, adapter } = await dawnGpu();
-    expect(adapter.name.length).toBeGreaterThan(0);
-    expect(adapter.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+// It runs in a child process: on this machine Dawn in Node + SwiftShader sometimes aborts the whole process
+// (futex / std::system_error, docs/decisions.md). A child killed by a signal is that platform abort and is tried
+// again (up to 3 times, each attempt logged); a wrong number or a missing adapter fails at once.
+const script = fileURLToPath(new URL('./dawn-kernel.ts', import.meta.url));
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 
-    const n = 1000;
-    const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
-    const b = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.5));
-    const module = device.createShaderModule({
-      code: /* wgsl */ `
-        @group(0) @binding(0) var<storage, read> a: array<f32>;
-        @group(0) @binding(1) var<storage, read> b: array<f32>;
-        @group(0) @binding(2) var<storage, read_write> y: array<f32>;
-        @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
-          if (id.x < arrayLength(&y)) { y[id.x] = 2.0 * a[id.x] + b[id.x] * b[id.x]; }
-        }`,
-    });
-    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    const upload = (x: Float32Array) => {
-      const buf = device.createBuffer({ size: x.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-      device.queue.writeBuffer(buf, 0, x);
-      return buf;
-    };
-    const y = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    const read = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const bind = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [upload(a), upload(b), y].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(Math.ceil(n / 64));
-    pass.end();
-    enc.copyBufferToBuffer(y, 0, read, 0, n * 4);
-    device.queue.submit([enc.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    const got = new Float32Array(read.getMappedRange().slice(0));
-    read.unmap();
-    let maxErr = 0;
-    for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(got[i] - (2 * a[i] + b[i] * b[i])));
-    expect(maxErr).toBeLessThan(1e-6);
+describe('Dawn WebGPU device', () => {
+  it('reports an adapter and runs a WGSL kernel that matches TypeScript', () => {
+    let out: { adapter: string; maxStorageBufferBindingSize: number; maxErr: number } | null = null;
+    for (let attempt = 1; attempt <= 3 && !out; attempt++) {
+      const r = spawnSync(tsx, [script], { encoding: 'utf8', timeout: 60_000 });
+      if (r.status === 0) out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      else if (r.signal || r.status === 134 || r.status === 139) console.warn(`Dawn aborted (attempt ${attempt}: ${r.signal ?? r.status}); trying again`);
+      else throw new Error(`the Dawn kernel run failed (exit ${r.status}):\n${r.stderr}`);
+    }
+    expect(out, 'Dawn aborted three times in a row').not.toBeNull();
+    expect(out!.adapter.length).toBeGreaterThan(0);
+    expect(out!.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    expect(out!.maxErr).toBeLessThan(1e-6);
   });
 });
