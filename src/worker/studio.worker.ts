@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { acquireGpu, NoWebGpuError, type GpuContext } from '../engine/gpu/device.ts';
 import { clearModelCache, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
 import { estimateGpuBytes } from '../engine/model/memory.ts';
+import { countLayerParameters } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
 import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
@@ -167,7 +168,7 @@ const api: StudioWorkerApi = {
     const cfg = loaded.config;
     const w = loaded.weights;
     const parameters = w.embed.data.length + (w.positions?.data.length ?? 0) + (w.lmHead === w.embed ? 0 : w.lmHead.data.length) +
-      w.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+      countLayerParameters(w);
     emit({ type: 'model-status', message: 'ready' });
     return {
       name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,

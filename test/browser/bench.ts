@@ -6,7 +6,7 @@ import { KernelSet, ProgramBuilder } from '../../src/engine/gpu/program.ts';
 import { MATMUL_KERNELS, matmulForward, matmulNaive } from '../../src/engine/kernels/matmul.ts';
 import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import { parseModelConfig, type ModelConfig } from '../../src/engine/model/config.ts';
-import type { ModelWeights, Tensor } from '../../src/engine/model/weights.ts';
+import { countLayerParameters, type ModelWeights, type Tensor } from '../../src/engine/model/weights.ts';
 import { padBatch } from '../../src/engine/model/batch.ts';
 import { estimateGpuBytes } from '../../src/engine/model/memory.ts';
 
@@ -111,7 +111,7 @@ export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) await lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
     const step = (performance.now() - t0) / reps / 1000;
-    const params = weights.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+    const params = countLayerParameters(weights);
     const tok = rows * (tokens + virtual);
     return {
       model: name,

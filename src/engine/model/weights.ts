@@ -30,3 +30,8 @@ export interface ModelWeights {
   finalNorm: { weight: Tensor; bias?: Tensor }; // (C)
   lmHead: Tensor; // (V, C); the same object as `embed` when the embeddings are tied
 }
+
+/** Projection weights of the transformer blocks (the "4 × params × tokens" FLOP budget counts these). */
+export function countLayerParameters(w: ModelWeights): number {
+  return w.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+}

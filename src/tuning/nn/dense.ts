@@ -2,6 +2,7 @@
 // They run on the CPU: their inputs are P rows (tens), so a GPU dispatch would cost more than the math.
 // Layout as torch.nn.Linear: W (out, in), y = x · Wᵀ + b. Compute in float64, parameters stored f32.
 import type { Tensor } from '../../engine/model/weights.ts';
+import { linearForward as referenceLinear } from '../../engine/reference/ops.ts';
 
 export type Params = Record<string, Tensor>;
 export type Grads = Record<string, Float64Array>;
@@ -27,20 +28,10 @@ export function initLinear(params: Params, name: string, inDim: number, outDim: 
   params[`${name}.bias`] = b;
 }
 
-/** y (R, out) = x (R, in) · Wᵀ + b */
+/** y (R, out) = x (R, in) · Wᵀ + b: the engine's float64 linear, on Tensors. */
 export function linearForward(x: Float64Array, rows: number, w: Tensor, b: Tensor | undefined): Float64Array {
   const [outDim, inDim] = w.shape;
-  const y = new Float64Array(rows * outDim);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < outDim; o++) {
-      let s = b ? b.data[o] : 0;
-      const wo = o * inDim;
-      const xr = r * inDim;
-      for (let i = 0; i < inDim; i++) s += x[xr + i] * w.data[wo + i];
-      y[r * outDim + o] = s;
-    }
-  }
-  return y;
+  return referenceLinear(x, rows, inDim, w.data, outDim, b?.data);
 }
 
 /** Given dy (R, out): accumulates dW += dyᵀ·x, db += Σ dy, and returns dx = dy · W. */
