@@ -28,6 +28,14 @@ export interface CheckpointModel {
   vocabSize: number;
 }
 
+/** "A (hidden 64), not on B (hidden 128)" when two models differ in shape, else null. Names alone may differ. */
+export function modelMismatch(saved: CheckpointModel, current: CheckpointModel): string | null {
+  const diff = (Object.keys(current) as (keyof CheckpointModel)[]).filter((k) => k !== 'name' && current[k] !== saved[k]);
+  if (diff.length === 0) return null;
+  const list = (m: CheckpointModel) => diff.map((k) => `${k} ${m[k]}`).join(', ');
+  return `${saved.name} (${list(saved)}), not on ${current.name} (${list(current)})`;
+}
+
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
   method: TrainerState['options'];
@@ -119,9 +127,8 @@ export function readCheckpointFile(bytes: Uint8Array, expectModel?: CheckpointMo
   }
   if (meta.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`unknown checkpoint format ${JSON.stringify(meta.format)} (this studio reads ${CHECKPOINT_FORMAT})`);
   if (expectModel && meta.model) {
-    const diff = (Object.keys(expectModel) as (keyof CheckpointModel)[]).filter((k) => k !== 'name' && expectModel[k] !== meta.model?.[k]);
-    if (diff.length)
-      throw new CheckpointError(`this checkpoint was trained on ${meta.model.name} (${diff.map((k) => `${k} ${meta.model?.[k]}`).join(', ')}), not on ${expectModel.name} (${diff.map((k) => `${k} ${expectModel[k]}`).join(', ')})`);
+    const mismatch = modelMismatch(meta.model, expectModel);
+    if (mismatch) throw new CheckpointError(`this checkpoint was trained on ${mismatch}`);
   }
   const st = parseSafetensors(entries[CHECKPOINT_TENSORS]);
   const params: Record<string, Tensor> = {};

@@ -1,0 +1,89 @@
+// The evaluation that shows what a start is worth: on a task held out of meta-training, accuracy after
+// k = 0, 5, 10, 20, 50 steps of the studio's ordinary training (AdamW, constant learning rate, no warm-up, so
+// every start gets the same procedure and the curve at k is the run that stopped at k) from each start.
+import type { CausalLM } from '../../engine/model/causal-lm.ts';
+import type { ExtraInputs } from '../../engine/model/batch.ts';
+import type { Params } from '../nn/dense.ts';
+import type { EncodedExample } from '../data/encoded.ts';
+import { Trainer, cloneParams } from '../trainer.ts';
+import type { TrainConfig } from '../train-config.ts';
+
+export const CURVE_STEPS = [0, 5, 10, 20, 50] as const;
+
+export interface CurveStart {
+  name: string; // "meta-learned", "random", "vocab", "text"
+  params: Params;
+}
+
+export interface CurvePoint {
+  steps: number;
+  accuracy: number;
+  validationLoss: number;
+}
+
+export interface AdaptationCurve {
+  start: string;
+  points: CurvePoint[];
+  seconds: number;
+}
+
+export type ExtrasEvaluator = (extras: ExtraInputs) => Promise<{ accuracy: number; validationLoss: number }>;
+
+export async function adaptationCurve(
+  lm: CausalLM,
+  train: EncodedExample[],
+  config: TrainConfig,
+  start: CurveStart,
+  evaluate: ExtrasEvaluator,
+  steps: readonly number[] = CURVE_STEPS,
+  onPoint?: (p: CurvePoint) => void,
+): Promise<AdaptationCurve> {
+  const t0 = performance.now();
+  const last = Math.max(...steps);
+  const trainer = new Trainer(lm, { ...config, steps: Math.max(1, last), warmupSteps: 0, schedule: 'constant', evalEvery: 0, earlyStopPatience: 0 }, train, {
+    params: cloneParams(start.params),
+  });
+  const points: CurvePoint[] = [];
+  for (let k = 0; k <= last; k++) {
+    if (steps.includes(k)) {
+      const r = await evaluate(trainer.currentExtras().extras);
+      const point = { steps: k, accuracy: r.accuracy, validationLoss: r.validationLoss };
+      points.push(point);
+      onPoint?.(point);
+    }
+    if (k < last) await trainer.trainStep();
+  }
+  return { start: start.name, points, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The first checkpoint k at which a curve reaches `accuracy` (null if it never does within the curve). */
+export function stepsToReach(curve: AdaptationCurve, accuracy: number): number | null {
+  return curve.points.find((p) => p.accuracy >= accuracy - 1e-9)?.steps ?? null;
+}
+
+export interface MetaVerdict {
+  metaAccuracyAt10: number;
+  bestOther: { start: string; stepsToReach: number | null };
+  /** stepsToReach of the best other start ÷ 10; null when no other start reaches it within the curve. */
+  speedup: number | null;
+  sentence: string;
+}
+
+/** The issue's yardstick: the accuracy the meta-learned start has after 10 steps, and how long the others need. */
+export function metaVerdict(curves: readonly AdaptationCurve[], metaName = 'meta-learned'): MetaVerdict {
+  const meta = curves.find((c) => c.start === metaName);
+  if (!meta) throw new Error(`no curve named ${metaName}`);
+  const point10 = meta.points.find((p) => p.steps === 10);
+  if (!point10) throw new Error('the verdict compares accuracies after 10 steps: include 10 in the curve steps');
+  const at10 = point10.accuracy;
+  const others = curves.filter((c) => c !== meta).map((c) => ({ start: c.start, stepsToReach: stepsToReach(c, at10) }));
+  others.sort((a, b) => (a.stepsToReach ?? Infinity) - (b.stepsToReach ?? Infinity));
+  const bestOther = others[0] ?? { start: 'none', stepsToReach: null };
+  const last = Math.max(...meta.points.map((p) => p.steps));
+  const speedup = bestOther.stepsToReach === null ? null : bestOther.stepsToReach / 10;
+  const sentence =
+    bestOther.stepsToReach === null
+      ? `after 10 steps the meta-learned start is at ${at10.toFixed(3)}; no other start reaches that within ${last} steps`
+      : `after 10 steps the meta-learned start is at ${at10.toFixed(3)}; the best other start (${bestOther.start}) reaches it after ${bestOther.stepsToReach} steps (${speedup!.toFixed(1)}×)`;
+  return { metaAccuracyAt10: at10, bestOther, speedup, sentence };
+}
