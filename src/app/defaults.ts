@@ -5,7 +5,7 @@
 import type { MethodOptions, TrainConfig } from '../worker/protocol.ts';
 
 export type MethodName = MethodOptions['method'];
-export type HyperParams = Omit<TrainConfig, 'method'>;
+export type HyperParams = Omit<TrainConfig, 'method' | 'startFrom'>; // the start is chosen on the meta-learning panel
 
 export interface MethodUi<O extends MethodOptions = MethodOptions> {
   title: string;

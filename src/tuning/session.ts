@@ -19,6 +19,10 @@ import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, zipAdapter } from './export/adapter.ts';
 import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
 import { writeSafetensors } from '../engine/io/safetensors.ts';
+import { initMismatch, readInitFile, writeInitFile, type MetaInit } from './meta/init-file.ts';
+import { compareStarts, toMetaTasks, trainStart, type MetaRunConfig, type MetaRunHooks, type StartComparison, type TaskSource } from './meta/meta-session.ts';
+import type { CurvePoint } from './meta/adaptation-curve.ts';
+import type { Params } from './nn/dense.ts';
 
 export interface SessionHooks {
   onStatus?(message: string): void;
@@ -41,6 +45,9 @@ export class TuningSession {
   trainer: Trainer | null = null;
   /** Kept every few steps: where a run resumes after a lost device. */
   checkpoint: TrainerState | null = null;
+  /** Saved starts by name (meta-learned or multitask), for runs with `config.startFrom`. */
+  readonly inits = new Map<string, MetaInit>();
+  private metaStopRequested = false;
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
@@ -98,7 +105,8 @@ export class TuningSession {
   async train(config: TrainConfig, resume?: TrainerState): Promise<TrainOutcome> {
     const { lm } = this.need();
     const d = this.needData();
-    const trainer = new Trainer(lm, config, d.train, resume ? { params: resume.params, state: resume } : undefined);
+    const start = !resume && config.startFrom ? { params: this.startParams(config) } : undefined;
+    const trainer = new Trainer(lm, config, d.train, resume ? { params: resume.params, state: resume } : start);
     this.trainer = trainer;
     return trainer.run({
       onStep: (r) => {
@@ -175,6 +183,51 @@ export class TuningSession {
     const { state } = readCheckpointFile(bytes, this.checkpointModel());
     this.trainer = new Trainer(lm, state.config, d.train, { params: state.params, state });
     return state;
+  }
+
+  /** A copy of a saved start's parameters for this run's method, or an error that says what does not fit. */
+  private startParams(config: TrainConfig): Params {
+    const init = this.inits.get(config.startFrom ?? '');
+    if (!init) throw new Error(`there is no saved initialisation named "${config.startFrom}": meta-train one or load its file`);
+    const mismatch = initMismatch(init, config.method);
+    if (mismatch) throw new Error(mismatch);
+    return Object.fromEntries(Object.entries(init.params).map(([k, t]) => [k, { shape: [...t.shape], data: t.data.slice() }]));
+  }
+
+  /** Reads an initialisation file (made on this model) and keeps it under its name. */
+  addInit(bytes: Uint8Array): MetaInit {
+    this.need();
+    const init = readInitFile(bytes, this.checkpointModel());
+    this.inits.set(init.name, init);
+    return init;
+  }
+
+  initFile(name: string): ExportFile {
+    const init = this.inits.get(name);
+    if (!init) throw new Error(`there is no saved initialisation named "${name}"`);
+    return { fileName: `${name.replace(/[^\w.-]+/g, '-')}.init.safetensors`, mime: 'application/octet-stream', bytes: writeInitFile(init) };
+  }
+
+  /** Meta-trains (or multitask-trains) a start over `sources`; the current dataset, if any, is the held-out task. */
+  async metaTrain(sources: readonly TaskSource[], config: MetaRunConfig, name: string, heldOut: string | null, hooks: Omit<MetaRunHooks, 'shouldStop'> = {}): Promise<MetaInit> {
+    const { lm, tok } = this.need();
+    this.metaStopRequested = false;
+    const tasks = toMetaTasks(sources, tok, lm, config.method.virtualTokens, config.seed);
+    const init = await trainStart(lm, this.checkpointModel(), tasks, config, name, heldOut, { ...hooks, shouldStop: () => this.metaStopRequested });
+    this.inits.set(init.name, init);
+    return init;
+  }
+
+  stopMeta(): void {
+    this.metaStopRequested = true;
+  }
+
+  /** Accuracy after k steps on the current dataset from the named start and from the method's ordinary starts. */
+  async compareStarts(name: string, config: TrainConfig, taskName: string, options: { steps?: readonly number[]; validationLimit?: number; onPoint?: (start: string, p: CurvePoint) => void } = {}): Promise<StartComparison> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
+    const params = this.startParams({ ...config, startFrom: name });
+    return compareStarts(lm, tok, { ...d, name: taskName }, { name, params }, { ...config, startFrom: null }, options);
   }
 
   /** What a checkpoint records of the model, so it is never resumed on another one. */

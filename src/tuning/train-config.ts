@@ -18,6 +18,8 @@ export interface TrainConfig {
   seed: number;
   /** Dropout on the virtual tokens' values during training (0 = off; evaluation never drops). */
   promptDropout: number;
+  /** Name of a saved initialisation (meta-learned or multitask) to start from instead of the method's init. */
+  startFrom?: string | null;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {

@@ -5,8 +5,9 @@
 import type { AdapterSummary } from '../engine/gpu/device.ts';
 import type { MethodOptions } from '../tuning/methods/method.ts';
 import type { TrainConfig } from '../tuning/train-config.ts';
+import type { MetaRunConfig, TaskSource } from '../tuning/meta/meta-session.ts';
 
-export type { AdapterSummary, MethodOptions, TrainConfig };
+export type { AdapterSummary, MethodOptions, TrainConfig, MetaRunConfig, TaskSource };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -140,6 +141,34 @@ export interface ExportedFile {
   bytes: Uint8Array;
 }
 
+// ── meta-learning ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface MetaTrainRequest {
+  name: string; // the saved start's name ("init: meta-learned <name>")
+  tasks: TaskSource[]; // dataset texts with their templates; the current dataset is the held-out task
+  heldOut: string | null;
+  config: MetaRunConfig;
+}
+
+/** A saved start as the UI lists it. */
+export interface InitSummary {
+  name: string;
+  method: MethodOptions;
+  algorithm: 'fomaml' | 'reptile' | 'multitask';
+  metaSgd: boolean;
+  tasks: string[];
+  heldOut: string | null;
+  outerSteps: number;
+  queryLosses: number[];
+}
+
+export interface StartCurves {
+  task: string;
+  curves: { start: string; points: { steps: number; accuracy: number; validationLoss: number }[]; seconds: number }[];
+  verdict: string | null; // the sentence: accuracy after 10 steps and how long the other starts need
+  speedup: number | null;
+}
+
 // ── events ───────────────────────────────────────────────────────────────────────────────────────────────
 export type StudioEvent =
   | { type: 'device'; status: DeviceStatus }
@@ -148,7 +177,9 @@ export type StudioEvent =
   | { type: 'steps'; metrics: StepMetrics[] } // batched: at most a few per second
   | { type: 'eval'; metrics: EvalMetrics }
   | { type: 'phase'; phase: RunPhase; message: string }
-  | { type: 'error'; error: StudioErrorInfo };
+  | { type: 'error'; error: StudioErrorInfo }
+  | { type: 'meta-step'; step: number; total: number; loss: number; tasks: string[] } // loss: the meta-objective
+  | { type: 'curve-point'; start: string; steps: number; accuracy: number };
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
@@ -169,4 +200,12 @@ export interface StudioWorkerApi {
   inspect(topK: number): Promise<NearestTokens[]>;
   exportResult(kind: ExportKind): Promise<ExportedFile>;
   importCheckpoint(bytes: Uint8Array): Promise<{ steps: number; method: MethodOptions }>;
+  /** Meta-trains (or multitask-trains) a start over other tasks; progress as 'meta-step' events. */
+  metaTrain(request: MetaTrainRequest): Promise<InitSummary>;
+  stopMeta(): Promise<void>;
+  /** Accuracy after k steps on the current dataset from the named start and from the ordinary ones ('curve-point' events). */
+  compareStarts(name: string, config: TrainConfig, taskName: string): Promise<StartCurves>;
+  /** Reads an initialisation file (made on the loaded model) and keeps it by name. */
+  addInit(bytes: Uint8Array): Promise<InitSummary>;
+  exportInit(name: string): Promise<ExportedFile>;
 }

@@ -12,8 +12,9 @@ import { checkTemplate } from '../tuning/data/template.ts';
 import { detectTask } from '../tuning/data/prepare.ts';
 import type { EvaluationReport } from '../tuning/evaluate.ts';
 import type { TrainerState } from '../tuning/trainer.ts';
+import type { MetaInit } from '../tuning/meta/init-file.ts';
 import type {
-  DatasetSpec, DatasetSummary, DeviceStatus, EvalReport, EvalSide, ModelInfo, ModelSource, RunOutcome, StepMetrics, StudioEvent,
+  DatasetSpec, DatasetSummary, DeviceStatus, EvalReport, EvalSide, InitSummary, ModelInfo, ModelSource, RunOutcome, StepMetrics, StudioEvent,
   StudioEventListener, StudioWorkerApi, TrainConfig,
 } from './protocol.ts';
 import { asStudioError, StudioError } from './errors.ts';
@@ -125,7 +126,26 @@ function parseOnlySummary(spec: DatasetSpec): DatasetSummary {
   };
 }
 
-const busy = () => session.trainer?.phase === 'training' || session.trainer?.phase === 'paused';
+let metaBusy = false; // meta-training or a start comparison holds the GPU like a run does
+const busy = () => metaBusy || session.trainer?.phase === 'training' || session.trainer?.phase === 'paused';
+
+function initSummary(i: MetaInit): InitSummary {
+  const p = i.provenance;
+  return { name: i.name, method: i.method, algorithm: p.algorithm, metaSgd: p.metaSgd, tasks: p.tasks, heldOut: p.heldOut, outerSteps: p.outerSteps, queryLosses: p.queryLosses };
+}
+
+/** Runs a long meta-learning request with the run lock held. */
+async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  if (busy()) throw new StudioError('busy', 'A run is in progress: stop it first.');
+  metaBusy = true;
+  try {
+    return await work();
+  } catch (e) {
+    throw asStudioError(e, 'bad-input');
+  } finally {
+    metaBusy = false;
+  }
+}
 
 const api: StudioWorkerApi = {
   subscribe(l, url) {
@@ -274,6 +294,46 @@ const api: StudioWorkerApi = {
     try {
       const state = session.importCheckpoint(bytes);
       return { steps: state.step, method: state.options };
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  metaTrain(req) {
+    return exclusive(async () => {
+      const total = req.config.kind === 'meta' ? req.config.outerSteps : req.config.steps;
+      const init = await session.metaTrain(req.tasks, req.config, req.name, req.heldOut, {
+        onMetaStep: (r) => emit({ type: 'meta-step', step: r.step, total, loss: r.queryLossAfter, tasks: r.tasks }),
+        onMultitaskStep: (r) => emit({ type: 'meta-step', step: r.step, total, loss: r.loss, tasks: [r.task] }),
+      });
+      return initSummary(init);
+    });
+  },
+
+  async stopMeta() {
+    session.stopMeta();
+  },
+
+  compareStarts(name, config, taskName) {
+    return exclusive(async () => {
+      if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: it is the held-out task the starts are compared on.');
+      const r = await session.compareStarts(name, config, taskName, { onPoint: (start, p) => emit({ type: 'curve-point', start, steps: p.steps, accuracy: p.accuracy }) });
+      return { task: r.task, curves: r.curves, verdict: r.verdict?.sentence ?? null, speedup: r.verdict?.speedup ?? null };
+    });
+  },
+
+  async addInit(bytes) {
+    try {
+      return initSummary(session.addInit(bytes));
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async exportInit(name) {
+    try {
+      const file = session.initFile(name);
+      return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
     } catch (e) {
       throw asStudioError(e, 'bad-input');
     }
