@@ -1,5 +1,6 @@
 // npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
 //   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json] [--eval-every N] [--dropout P]
+//   [--init meta:<file>]   start from a saved initialisation (npm run meta-train writes one)
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
@@ -25,6 +26,7 @@ const { values: a } = parseArgs({
     template: { type: 'string' },
     'eval-every': { type: 'string' },
     dropout: { type: 'string' },
+    init: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
@@ -73,6 +75,15 @@ const config: TrainConfig = {
   promptDropout: num(a.dropout, 'dropout') ?? 0,
 };
 
+// --init meta:<file>: the file travels to the page, which checks it against the model and the method.
+let startFile: string | undefined;
+if (a.init !== undefined) {
+  const path = a.init.replace(/^meta:/, '');
+  if (!a.init.startsWith('meta:')) fail(`--init takes meta:<file> (a file written by npm run meta-train), got ${a.init}`);
+  if (!existsSync(path)) fail(`initialisation file ${path} does not exist`);
+  startFile = readFileSync(path).toString('base64');
+}
+
 let model: HarnessTrainRequest['model'];
 if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
   const files: Record<string, string> = {};
@@ -89,6 +100,7 @@ try {
     model,
     data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) },
     config,
+    startFile,
   };
   const r = await session.page.evaluate((q) => window.engineHarness.train(q), req);
   mkdirSync(a.out!, { recursive: true });
@@ -103,7 +115,8 @@ try {
     console.log(`wrote the PEFT adapter and the checkpoint to ${resolve(a.out!)}`);
   }
 } catch (e) {
-  fail((e as Error).message.replace(/^page\.evaluate: /, ''));
+  // The page's error arrives with its stack: the first line is the sentence for the user.
+  fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
 } finally {
   await session.close();
 }

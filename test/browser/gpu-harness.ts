@@ -48,6 +48,7 @@ export interface HarnessTrainRequest {
   model: { kind: 'files'; label: string; files: Record<string, string> } | { kind: 'hub'; id: string; revision: string };
   data: { text: string; fileName: string; template: string; validationFraction: number };
   config: TrainConfig;
+  startFile?: string; // base64 of an initialisation file (npm run train -- --init meta:<file>)
 }
 
 export interface HarnessTrainResult {
@@ -88,10 +89,12 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
   const baseline = await session.evaluate({});
-  const outcome = await session.train(req.config);
+  const start = req.startFile ? session.addInit(fromBase64(req.startFile)) : null;
+  const outcome = await session.train(start ? { ...req.config, startFrom: start.name } : req.config);
   const tuned = await session.evaluate(session.tunedExtras() ?? {});
   lines.push({
     method: req.config.method.method,
+    start: start ? `meta-learned: ${start.name}` : `${req.config.method.method} default init`,
     steps: outcome.steps,
     final_loss: outcome.finalLoss,
     outcome: outcome.reason,

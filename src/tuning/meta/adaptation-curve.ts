@@ -61,8 +61,16 @@ export function stepsToReach(curve: AdaptationCurve, accuracy: number): number |
   return curve.points.find((p) => p.accuracy >= accuracy - 1e-9)?.steps ?? null;
 }
 
+/** The first checkpoint k at which a curve's validation loss is at or below `loss` (null if never). */
+export function stepsToReachLoss(curve: AdaptationCurve, loss: number): number | null {
+  return curve.points.find((p) => p.validationLoss <= loss + 1e-12)?.steps ?? null;
+}
+
 export interface MetaVerdict {
   metaAccuracyAt10: number;
+  /** The same comparison on validation loss, which keeps resolving once accuracy saturates at 1. */
+  metaLossAt10: number;
+  bestOtherByLoss: { start: string; stepsToReach: number | null };
   bestOther: { start: string; stepsToReach: number | null };
   /** stepsToReach of the best other start ÷ 10; null when no other start reaches it within the curve. */
   speedup: number | null;
@@ -79,11 +87,16 @@ export function metaVerdict(curves: readonly AdaptationCurve[], metaName = 'meta
   const others = curves.filter((c) => c !== meta).map((c) => ({ start: c.start, stepsToReach: stepsToReach(c, at10) }));
   others.sort((a, b) => (a.stepsToReach ?? Infinity) - (b.stepsToReach ?? Infinity));
   const bestOther = others[0] ?? { start: 'none', stepsToReach: null };
+  const lossAt10 = point10.validationLoss;
+  const byLoss = curves.filter((c) => c !== meta).map((c) => ({ start: c.start, stepsToReach: stepsToReachLoss(c, lossAt10) }));
+  byLoss.sort((a, b) => (a.stepsToReach ?? Infinity) - (b.stepsToReach ?? Infinity));
+  const bestOtherByLoss = byLoss[0] ?? { start: 'none', stepsToReach: null };
   const last = Math.max(...meta.points.map((p) => p.steps));
   const speedup = bestOther.stepsToReach === null ? null : bestOther.stepsToReach / 10;
+  const reach = (b: { start: string; stepsToReach: number | null }) =>
+    b.stepsToReach === null ? `no other start reaches it within ${last} steps` : `the best other start (${b.start}) needs ${b.stepsToReach} steps (${(b.stepsToReach / 10).toFixed(1)}×)`;
   const sentence =
-    bestOther.stepsToReach === null
-      ? `after 10 steps the meta-learned start is at ${at10.toFixed(3)}; no other start reaches that within ${last} steps`
-      : `after 10 steps the meta-learned start is at ${at10.toFixed(3)}; the best other start (${bestOther.start}) reaches it after ${bestOther.stepsToReach} steps (${speedup!.toFixed(1)}×)`;
-  return { metaAccuracyAt10: at10, bestOther, speedup, sentence };
+    `after 10 steps the meta-learned start has accuracy ${at10.toFixed(3)}; ${reach(bestOther)}. ` +
+    `Its validation loss after 10 steps is ${lossAt10.toFixed(4)}; ${reach(bestOtherByLoss)}.`;
+  return { metaAccuracyAt10: at10, bestOther, metaLossAt10: lossAt10, bestOtherByLoss, speedup, sentence };
 }
