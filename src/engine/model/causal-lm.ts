@@ -4,6 +4,7 @@
 import type { ModelConfig } from './config.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
 import type { ModelWeights } from './weights.ts';
+import type { GenerateOptions, Generation } from './generate.ts';
 
 export interface LossAndGrad {
   loss: number; // mean cross-entropy over the batch's scored tokens (fixtures README, "Loss")
@@ -25,5 +26,8 @@ export interface CausalLM {
   scoreRows(batch: TokenBatch, extras: ExtraInputs): Promise<Float64Array>;
   /** Next-token logits after each row's last real token; rows must be right-padded. (B, V) */
   lastLogits(batch: TokenBatch, extras: ExtraInputs): Promise<Float32Array>;
+  /** New tokens after `prompt` with a KV cache (generate.ts): the prompt runs once, then one token per step.
+   *  Calls on one model run one after another. */
+  generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation>;
   dispose(): void;
 }

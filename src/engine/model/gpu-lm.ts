@@ -12,6 +12,7 @@ import { ROPE_KERNELS } from '../kernels/rope.ts';
 import { attentionKernels } from '../kernels/attention.ts';
 import { EMBEDDING_KERNELS } from '../kernels/embedding.ts';
 import { CROSSENTROPY_KERNELS } from '../kernels/crossentropy.ts';
+import { kvCacheKernels } from '../kernels/kv-cache.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
 import { IGNORE_INDEX } from './batch.ts';
 import type { CausalLM, LossAndGrad } from './causal-lm.ts';
@@ -21,10 +22,12 @@ import { DecoderBuffers, type DecoderCapacity } from './gpu-buffers.ts';
 import { recordDecoderProgram, type ProgramShape } from './gpu-program.ts';
 import { estimateGpuBytes, formatBytes } from './memory.ts';
 import type { ModelWeights } from './weights.ts';
+import { GenerationQueue, runGeneration, type GenerateOptions, type Generation } from './generate.ts';
+import { GpuKvDecoder } from './gpu-kv-decoder.ts';
 
 /** Every kernel a model of this config needs (attention is specialised to its head dim). */
 export function decoderKernels(cfg: ModelConfig) {
-  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS];
+  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS, ...kvCacheKernels(cfg.headDim)];
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
@@ -52,6 +55,8 @@ export class GpuCausalLM implements CausalLM {
   private readonly programs = new Map<string, Program>();
   /** Dispatches in the last recorded program (the bench reports it). */
   lastDispatchCount = 0;
+  private kv: GpuKvDecoder | null = null;
+  private readonly generations = new GenerationQueue();
 
   private constructor(
     readonly gpu: GpuContext,
@@ -94,6 +99,8 @@ export class GpuCausalLM implements CausalLM {
   }
 
   dispose(): void {
+    this.kv?.dispose();
+    this.kv = null;
     for (const p of this.programs.values()) p.destroy();
     this.programs.clear();
     this.buf.destroy();
@@ -191,7 +198,7 @@ export class GpuCausalLM implements CausalLM {
   }
 
   /** Uploads the call's inputs and submits its program in one command encoder; copies what will be read. */
-  private submit(l: CallLayout, extras: ExtraInputs, read: { grad: boolean; logits: boolean }): void {
+  private submit(l: CallLayout, extras: ExtraInputs, read: { grad: boolean; logits: boolean }, record?: (enc: GPUCommandEncoder) => void): void {
     const q = this.gpu.device.queue;
     const b = this.buf;
     q.writeBuffer(b.ids, 0, l.ids);
@@ -212,6 +219,7 @@ export class GpuCausalLM implements CausalLM {
       if (n > 0) enc.copyBufferToBuffer(src, 0, b.gradRead, 0, 4 * n);
     }
     if (read.logits) enc.copyBufferToBuffer(b.logits, 0, b.logitsRead, 0, 4 * l.shape.R * this.config.vocabSize);
+    record?.(enc);
     q.submit([enc.finish()]);
   }
 
@@ -248,6 +256,21 @@ export class GpuCausalLM implements CausalLM {
     const l = this.layout(batch, extras, false, 'last');
     this.submit(l, extras, { grad: false, logits: true });
     return (await this.readF32(this.buf.logitsRead, l.shape.R * this.config.vocabSize)).slice(0, batch.rows * this.config.vocabSize);
+  }
+
+  /** The KV-cache decoder of this model (made on first use: training never needs its cache). */
+  decoder(): GpuKvDecoder {
+    // Prefill is lastLogits' forward for one row, with the decoder's K/V copies recorded into the same encoder.
+    this.kv ??= new GpuKvDecoder(this.gpu.device, this.config, this.kernels, this.buf, async (batch, extras, record) => {
+      const l = this.layout(batch, extras, false, 'last');
+      this.submit(l, extras, { grad: false, logits: true }, record);
+      return this.readF32(this.buf.logitsRead, this.config.vocabSize);
+    });
+    return this.kv;
+  }
+
+  generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation> {
+    return this.generations.run(() => runGeneration(this.decoder(), prompt, extras, options));
   }
 
   /** Logits at every position (pads included), the loss, and the gradient: what the golden fixtures hold. */

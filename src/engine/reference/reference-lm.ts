@@ -6,10 +6,14 @@ import type { ModelConfig } from '../model/config.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { referenceBackward, referenceForward } from './decoder.ts';
 import { linearForward } from './ops.ts';
+import { GenerationQueue, runGeneration, type GenerateOptions, type Generation } from '../model/generate.ts';
+import { ReferenceKvDecoder } from './kv-decoder.ts';
 
 export class ReferenceCausalLM implements CausalLM {
   readonly backend = 'cpu' as const;
   readonly capacity: { rows: number; tokens: number };
+  private decoder: ReferenceKvDecoder | null = null;
+  private readonly generations = new GenerationQueue();
 
   constructor(readonly config: ModelConfig, readonly weights: ModelWeights) {
     this.capacity = { rows: 64, tokens: config.maxPositions };
@@ -41,6 +45,11 @@ export class ReferenceCausalLM implements CausalLM {
       out.set(linearForward(tape.hf.subarray(pos * C, (pos + 1) * C), 1, C, this.weights.lmHead.data, V), b * V);
     }
     return out;
+  }
+
+  generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation> {
+    // The cache (L × 2 × positions × kv width float64) is made on the first generation: training never needs it.
+    return this.generations.run(() => runGeneration((this.decoder ??= new ReferenceKvDecoder(this.config, this.weights)), prompt, extras, options));
   }
 
   dispose(): void {}

@@ -1,0 +1,103 @@
+// Generation on the WebGPU engine in Chromium, for test/engine/model/gpu-generate.test.ts: on the bundled demo
+// model, for no extra input, a soft prompt and a prefix, the KV-cache tokens and per-step logits next to the full
+// recompute on the same engine and the float64 reference's KV-cache tokens; then top-k 1 vs greedy and seeded
+// sampling. Everything heavy stays in the page; only tokens and error numbers go back to Node.
+import { acquireGpu } from '../../src/engine/gpu/device.ts';
+import { loadModel } from '../../src/engine/io/load-model.ts';
+import { httpModelFiles } from '../../src/engine/io/model-files.ts';
+import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
+import { generateByRecompute } from '../../src/engine/model/generate.ts';
+import { topKIds } from '../../src/engine/model/sampling.ts';
+import { ReferenceCausalLM } from '../../src/engine/reference/reference-lm.ts';
+import { generationCases, GENERATION_PROMPT } from '../engine/model/generation-cases.ts';
+
+export interface GenerationCaseResult {
+  name: string;
+  cached: number[];
+  recompute: number[];
+  reference: number[];
+  maxLogitDiff: number; // cached vs recompute, over every step
+  maxLogitDiffReference: number; // GPU cached vs float64 cached
+}
+
+export interface GenerationHarnessResult {
+  adapter: string;
+  cases: GenerationCaseResult[];
+  greedy: number[];
+  topK1: number[];
+  sampled: number[];
+  sampledAgain: number[];
+  sampledOtherSeed: number[];
+  sampledInTopK: boolean[];
+  buffersCreatedDuringSteps: number;
+}
+
+declare global {
+  interface Window {
+    generationHarness: { ready: boolean; run: (newTokens: number) => Promise<GenerationHarnessResult> };
+  }
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+
+async function run(newTokens: number): Promise<GenerationHarnessResult> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const demo = await loadModel(httpModelFiles('demo', new URL('/models/demo/', location.href).toString()));
+  const lm = await GpuCausalLM.create(gpu, demo.config, demo.weights, { rows: 1, tokens: 64, virtualTokens: 16 });
+  const ref = new ReferenceCausalLM(demo.config, demo.weights);
+  try {
+    const cases: GenerationCaseResult[] = [];
+    for (const { name, extras } of generationCases(demo.config, demo.weights)) {
+      const a: Float32Array[] = [];
+      const b: Float32Array[] = [];
+      const r: Float32Array[] = [];
+      const cached = await lm.generate(GENERATION_PROMPT, extras, { maxNewTokens: newTokens, onLogits: (z) => a.push(z) });
+      const recompute = await generateByRecompute(lm, GENERATION_PROMPT, extras, { maxNewTokens: newTokens, onLogits: (z) => b.push(z) });
+      const reference = await ref.generate(GENERATION_PROMPT, extras, { maxNewTokens: newTokens, onLogits: (z) => r.push(z) });
+      const steps = Math.min(a.length, b.length, r.length);
+      let d = 0;
+      let dr = 0;
+      for (let k = 0; k < steps; k++) {
+        d = Math.max(d, maxDiff(a[k], b[k]));
+        dr = Math.max(dr, maxDiff(a[k], r[k]));
+      }
+      cases.push({ name, cached: cached.tokens, recompute: recompute.tokens, reference: reference.tokens, maxLogitDiff: steps > 0 ? d : NaN, maxLogitDiffReference: steps > 0 ? dr : NaN });
+    }
+    const { extras } = generationCases(demo.config, demo.weights)[1];
+    const greedy = (await lm.generate(GENERATION_PROMPT, extras, { maxNewTokens: newTokens })).tokens;
+    const topK1 = (await lm.generate(GENERATION_PROMPT, extras, { maxNewTokens: newTokens, temperature: 1.5, topK: 1, seed: 3 })).tokens;
+    const opts = { maxNewTokens: newTokens, temperature: 1.3, topK: 4, seed: 7 };
+    const allowed: number[][] = [];
+    const device = gpu.device;
+    const create = device.createBuffer.bind(device);
+    let created = 0;
+    device.createBuffer = (desc: GPUBufferDescriptor) => {
+      created++;
+      return create(desc);
+    };
+    let sampled: number[];
+    try {
+      sampled = (await lm.generate(GENERATION_PROMPT, extras, { ...opts, onLogits: (z) => allowed.push(topKIds(z, 4)) })).tokens;
+    } finally {
+      device.createBuffer = create;
+    }
+    const sampledAgain = (await lm.generate(GENERATION_PROMPT, extras, opts)).tokens;
+    const sampledOtherSeed = (await lm.generate(GENERATION_PROMPT, extras, { ...opts, seed: 8 })).tokens;
+    return {
+      adapter: gpu.adapter.name,
+      cases,
+      greedy,
+      topK1,
+      sampled,
+      sampledAgain,
+      sampledOtherSeed,
+      sampledInTopK: sampled.map((t, k) => allowed[k].includes(t)),
+      buffersCreatedDuringSteps: created,
+    };
+  } finally {
+    lm.dispose();
+    gpu.device.destroy();
+  }
+}
+
+window.generationHarness = { ready: true, run };
