@@ -76,5 +76,6 @@ export const DEMO_MODEL = { kind: 'bundled', id: 'demo' } as const;
 export const SUPPORTED_FAMILIES = 'GPT-2, Llama (SmolLM2, TinyLlama), Qwen2 / Qwen2.5, Qwen3';
 export const HUB_EXAMPLE_ID = 'HuggingFaceTB/SmolLM2-135M';
 
-/** Playground sampling defaults: greedy-ish, short. */
-export const DEFAULT_GENERATION = { maxTokens: 24, temperature: 0, topK: 1 };
+/** Playground sampling defaults: greedy (temperature 0) and short; raising the temperature then samples from the
+ *  40 most likely tokens, the same draw for a given seed. */
+export const DEFAULT_GENERATION = { maxTokens: 24, temperature: 0, topK: 40, seed: 0 };

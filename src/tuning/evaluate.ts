@@ -1,13 +1,12 @@
 // Evaluation, the same code for the untuned baseline (no extra input) and a tuned prompt:
 // - classification: rank classification — score each label's continuation by its summed log-likelihood after
 //   the prompt and pick the best — giving accuracy, macro-F1 and a confusion matrix;
-// - free text: greedy generation and exact match.
+// - free text: greedy generation (the engine's KV cache) and exact match.
 // Also the validation loss (mean CE over target tokens, as in training).
 import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
-import { padBatch } from '../engine/model/batch.ts';
 import type { EncodedExample } from './data/encoded.ts';
-import { padId, toScoringBatch, toTrainingBatch } from './data/encoded.ts';
+import { toScoringBatch, toTrainingBatch } from './data/encoded.ts';
 import { accuracy, confusionMatrix, exactMatch, macroF1 } from './metrics.ts';
 
 export interface Prediction {
@@ -75,7 +74,7 @@ export async function evaluateClassification(
   };
 }
 
-/** Greedy decoding, one row at a time (right-padded rows, so positions match training). */
+/** Greedy decoding of one prompt with the engine's KV cache (the prompt runs once, then one step per token). */
 export async function greedyGenerate(
   lm: CausalLM,
   prompt: number[],
@@ -83,17 +82,7 @@ export async function greedyGenerate(
   maxNewTokens: number,
   stopIds: number[],
 ): Promise<number[]> {
-  const out: number[] = [];
-  const limit = lm.config.maxPositions - (extras.virtualTokens ?? 0);
-  for (let k = 0; k < maxNewTokens && prompt.length + out.length < limit; k++) {
-    const ids = [...prompt, ...out];
-    const logits = await lm.lastLogits(padBatch([ids], [ids.map(() => -100)], padId(lm.config), 'right'), extras);
-    let best = 0;
-    for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
-    if (stopIds.includes(best)) break;
-    out.push(best);
-  }
-  return out;
+  return (await lm.generate(prompt, extras, { maxNewTokens, stopIds })).tokens;
 }
 
 export async function evaluateGeneration(

@@ -9,10 +9,11 @@ import { GpuCausalLM } from '../engine/model/gpu-lm.ts';
 import { ReferenceCausalLM } from '../engine/reference/reference-lm.ts';
 import { prefixRowWidth } from '../engine/model/config.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
+import type { SamplingOptions } from '../engine/model/sampling.ts';
 import { prepareDataset, type DatasetRequest, type PreparedDataset } from './data/prepare.ts';
 import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.ts';
 import { renderTemplate } from './data/template.ts';
-import { evaluateClassification, evaluateGeneration, greedyGenerate, type EvaluationReport } from './evaluate.ts';
+import { evaluateClassification, evaluateGeneration, type EvaluationReport } from './evaluate.ts';
 import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
@@ -121,11 +122,14 @@ export class TuningSession {
     });
   }
 
-  async generate(input: string, maxTokens: number, extras: ExtraInputs): Promise<string> {
+  /** The playground: the template applied to `input`, then the engine's KV-cache generation (greedy at temperature
+   *  0 or top-k 1; otherwise a draw from the top k, fixed by `seed`). */
+  async generate(input: string, maxTokens: number, extras: ExtraInputs, sampling: SamplingOptions & { seed?: number } = {}): Promise<string> {
     const { lm, tok } = this.need();
     const d = this.needData();
-    const ids = await greedyGenerate(lm, tok.encode(renderTemplate(d.template, input)), extras, maxTokens, tok.eosTokenId === null ? [] : [tok.eosTokenId]);
-    return tok.decode(ids).trim();
+    const prompt = tok.encode(renderTemplate(d.template, input));
+    const { tokens } = await lm.generate(prompt, extras, { ...sampling, maxNewTokens: maxTokens, stopIds: tok.eosTokenId === null ? [] : [tok.eosTokenId] });
+    return tok.decode(tokens).trim();
   }
 
   /** Nearest vocabulary tokens (cosine) of each virtual token; soft prompts and P-tuning only. */

@@ -196,7 +196,8 @@ export interface StudioWorkerApi {
   resume(): Promise<void>;
   stop(): Promise<void>;
   evaluate(): Promise<EvalReport>;
-  generate(input: string, options: { maxTokens: number; temperature: number; topK: number }): Promise<{ base: string; tuned: string | null }>;
+  /** temperature 0 or top-k 1 = greedy; otherwise a draw from the top k (0 = whole vocabulary), fixed by `seed`. */
+  generate(input: string, options: { maxTokens: number; temperature: number; topK: number; seed?: number }): Promise<{ base: string; tuned: string | null }>;
   inspect(topK: number): Promise<NearestTokens[]>;
   exportResult(kind: ExportKind): Promise<ExportedFile>;
   importCheckpoint(bytes: Uint8Array): Promise<{ steps: number; method: MethodOptions }>;

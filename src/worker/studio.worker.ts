@@ -265,9 +265,11 @@ const api: StudioWorkerApi = {
 
   async generate(input, options) {
     try {
-      const base = await session.generate(input, options.maxTokens, {});
+      // Both sides draw with the same seed, so a difference comes from the prompt, not from the dice.
+      const sampling = { temperature: options.temperature, topK: options.topK, seed: options.seed ?? 0 };
+      const base = await session.generate(input, options.maxTokens, {}, sampling);
       const extras = session.tunedExtras();
-      return { base, tuned: extras ? await session.generate(input, options.maxTokens, extras) : null };
+      return { base, tuned: extras ? await session.generate(input, options.maxTokens, extras, sampling) : null };
     } catch (e) {
       throw asStudioError(e, 'bad-input');
     }

@@ -15,7 +15,7 @@ export async function evaluate(): Promise<void> {
   }
 }
 
-export async function generate(input: string, options: { maxTokens: number; temperature: number; topK: number }): Promise<void> {
+export async function generate(input: string, options: { maxTokens: number; temperature: number; topK: number; seed: number }): Promise<void> {
   patch('results', { generating: true, error: null });
   try {
     const out = await studio.generate(input, options);

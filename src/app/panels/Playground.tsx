@@ -21,8 +21,9 @@ export function Playground({ disabled }: { disabled: boolean }) {
       </label>
       <div className="row">
         <NumberField label="max tokens" testId="play.max-tokens" value={opts.maxTokens} integer min={1} max={256} step={1} onChange={(maxTokens) => setOpts({ ...opts, maxTokens })} />
-        <NumberField label="temperature" testId="play.temperature" value={opts.temperature} min={0} max={2} step={0.1} onChange={(temperature) => setOpts({ ...opts, temperature })} />
-        <NumberField label="top-k" testId="play.top-k" value={opts.topK} integer min={1} step={1} onChange={(topK) => setOpts({ ...opts, topK })} />
+        <NumberField label="temperature" testId="play.temperature" title="0 = greedy (always the most likely token)" value={opts.temperature} min={0} max={2} step={0.1} onChange={(temperature) => setOpts({ ...opts, temperature })} />
+        <NumberField label="top-k" testId="play.top-k" title="draw only from the k most likely tokens; 1 = greedy, 0 = the whole vocabulary" value={opts.topK} integer min={0} step={1} onChange={(topK) => setOpts({ ...opts, topK })} />
+        <NumberField label="seed" testId="play.seed" title="the same seed gives the same text; both sides use it" value={opts.seed} integer min={0} step={1} onChange={(seed) => setOpts({ ...opts, seed })} />
         <button type="button" data-testid="play.generate" disabled={disabled || generating || text.trim() === ''} onClick={() => void generate(text, opts)}>
           {generating ? 'Generating…' : 'Generate'}
         </button>
