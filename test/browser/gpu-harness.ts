@@ -7,6 +7,7 @@ import { TuningSession } from '../../src/tuning/session.ts';
 import { hubModelFiles, httpModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
 import type { TrainConfig } from '../../src/tuning/train-config.ts';
 import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
+import { benchGeneration, type GenerationBench } from './bench-generation.ts';
 import { loadModel } from '../../src/engine/io/load-model.ts';
 import { parseModelConfig } from '../../src/engine/model/config.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
@@ -130,6 +131,7 @@ export interface HarnessBenchResult {
   features: string[];
   matmul: MatmulBench[];
   steps: StepBench[];
+  generation: GenerationBench[];
 }
 
 export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFiles: ModelFiles): Promise<HarnessBenchResult> {
@@ -139,7 +141,8 @@ export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFi
   steps.push(await benchSteps(gpu, 'demo (bundled)', demo.config, demo.weights, 8, 24, 16, req.reps));
   steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, randomWeights(GPT2_SMALL), req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2))));
   const f = gpu.adapter.features;
-  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps };
+  const generation = [await benchGeneration(gpu, 'demo (bundled)', demo.config, demo.weights, 24, 32)];
+  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation };
 }
 
 async function bench(req: HarnessBenchRequest): Promise<HarnessBenchResult> {
