@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import type { StudioTestState } from '../../src/app/test-hook-types.ts';
 import { DataPanel } from './DataPanel.ts';
 import { ExportPanel } from './ExportPanel.ts';
+import { MetaPanel } from './MetaPanel.ts';
 import { MethodPanel } from './MethodPanel.ts';
 import { ModelPanel } from './ModelPanel.ts';
 import { ResultsPanel } from './ResultsPanel.ts';
@@ -16,6 +17,7 @@ export class StudioPage {
   readonly train: TrainPanel;
   readonly results: ResultsPanel;
   readonly exports: ExportPanel;
+  readonly meta: MetaPanel;
 
   constructor(readonly page: Page) {
     this.model = new ModelPanel(page);
@@ -24,6 +26,7 @@ export class StudioPage {
     this.train = new TrainPanel(page, this);
     this.results = new ResultsPanel(page);
     this.exports = new ExportPanel(page);
+    this.meta = new MetaPanel(page);
   }
 
   async open(hash = ''): Promise<void> {

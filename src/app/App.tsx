@@ -2,6 +2,7 @@
 // data → method → train flow left to right, results and export below.
 import { DataPanel } from './panels/DataPanel.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
+import { MetaPanel } from './panels/MetaPanel.tsx';
 import { MethodPanel } from './panels/MethodPanel.tsx';
 import { ModelPanel } from './panels/ModelPanel.tsx';
 import { ResultsPanel } from './panels/ResultsPanel.tsx';
@@ -37,6 +38,7 @@ export function App() {
           <ResultsPanel />
           <ExportPanel />
         </div>
+        <MetaPanel />
       </main>
     </div>
   );

@@ -4,6 +4,7 @@ import { startStudioWorker, type StudioClient } from '../worker/client.ts';
 import type { EvalMetrics, StepMetrics, StudioEvent } from '../worker/protocol.ts';
 import { frameBatcher } from './frame-batch.ts';
 import { patch, setDevice, updateRun, useStudio } from './store.ts';
+import { patchMeta, useMeta } from './meta-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -50,6 +51,12 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'error':
       routeError(event.error.code, event.error.message);
+      break;
+    case 'meta-step':
+      patchMeta({ progress: [...useMeta.getState().progress, { step: event.step, total: event.total, loss: event.loss, tasks: event.tasks }] });
+      break;
+    case 'curve-point':
+      patchMeta({ livePoints: [...useMeta.getState().livePoints, { start: event.start, steps: event.steps, accuracy: event.accuracy }] });
       break;
   }
 }

@@ -1,6 +1,6 @@
 // Keeps the project and the runs in IndexedDB (idb-keyval), so a reload restores the studio exactly: written
 // 400 ms after the last change (a run's curves change every frame while training), read once at start.
-import { del, get, set } from 'idb-keyval';
+import { del, get, keys, set } from 'idb-keyval';
 import { defaultProject, type Project, type RunRecord } from './project.ts';
 import { useStudio } from './store.ts';
 
@@ -23,6 +23,7 @@ function mergeProject(stored: Partial<Project> | undefined): Project {
       ptuning: { ...base.methodOptions.ptuning, ...stored.methodOptions?.ptuning },
     },
     hyper: { ...base.hyper, ...stored.hyper },
+    meta: { ...base.meta, ...stored.meta },
     rows: Array.isArray(stored.rows) && stored.rows.length > 0 ? stored.rows : base.rows,
   };
 }
@@ -79,4 +80,26 @@ export function readCheckpoint(runId: string): Promise<Uint8Array | undefined> {
 
 export function deleteCheckpoint(runId: string): Promise<void> {
   return del(checkpointKey(runId));
+}
+
+// Saved starts (meta-learned or multitask initialisation files) under their names; the worker gets them back
+// after each model load, since they live in its memory only.
+const INIT_PREFIX = 'soft-prompt-studio/init/';
+
+export async function saveInit(name: string, bytes: Uint8Array): Promise<void> {
+  await set(INIT_PREFIX + name, bytes);
+}
+
+export async function readInits(): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const names = (await keys()).filter((k): k is string => typeof k === 'string' && k.startsWith(INIT_PREFIX));
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  for (const k of names) {
+    const bytes = await get<Uint8Array>(k);
+    if (bytes) out.push({ name: k.slice(INIT_PREFIX.length), bytes });
+  }
+  return out;
+}
+
+export function deleteInit(name: string): Promise<void> {
+  return del(INIT_PREFIX + name);
 }

@@ -29,7 +29,22 @@ export interface Setup {
   dataSeed: number;
 }
 
+/** The meta-learning panel's choices (kept with the project; not part of a shared link). */
+export interface MetaSetup {
+  tasks: string[]; // sample dataset ids to meta-train on
+  algorithm: 'fomaml' | 'reptile' | 'metasgd' | 'multitask';
+  steps: number;
+  innerSteps: number;
+  metaBatch: number;
+  compareUpTo: number; // the comparison evaluates at 0, 5, 10, 20, 50 steps, up to this many
+  /** The saved start new runs begin from; null = the method's own init. */
+  startFrom: string | null;
+}
+
+export const DEFAULT_META: MetaSetup = { tasks: [], algorithm: 'fomaml', steps: 40, innerSteps: 5, metaBatch: 2, compareUpTo: 50, startFrom: null };
+
 export interface Project extends Setup {
+  meta: MetaSetup;
   rows: DataRow[];
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;
@@ -53,11 +68,11 @@ export function defaultSetup(): Setup {
 }
 
 export function defaultProject(): Project {
-  return { ...defaultSetup(), rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
+  return { ...defaultSetup(), meta: { ...DEFAULT_META }, rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
 }
 
-export function trainConfigOf(p: Setup): TrainConfig {
-  return { ...p.hyper, method: p.methodOptions[p.method] };
+export function trainConfigOf(p: Setup & { meta?: MetaSetup }): TrainConfig {
+  return { ...p.hyper, method: p.methodOptions[p.method], startFrom: p.meta?.startFrom ?? null };
 }
 
 /** One point of a loss curve; validation points carry the eval metrics instead of the training loss. */

@@ -13,6 +13,15 @@ export interface StudioTestState {
   hasReport: boolean;
   runs: number;
   savePending: boolean; // true while project / runs changes wait to be written to IndexedDB
+  /** The meta-learning panel: what runs, the last meta-step, the saved starts, the comparison's curves. */
+  meta: {
+    running: 'meta' | 'compare' | null;
+    step: number;
+    inits: string[];
+    startFrom: string | null;
+    curves: { start: string; points: { steps: number; accuracy: number }[] }[] | null;
+    error: string | null;
+  };
 }
 
 export interface StudioTestHook {

@@ -2,6 +2,7 @@
 // model loaded) instead of sleeping. Type in test-hook-types.ts.
 import type { StudioTestHook, StudioTestState } from './test-hook-types.ts';
 import { useStudio } from './store.ts';
+import { useMeta } from './meta-store.ts';
 
 function snapshot(): StudioTestState {
   const s = useStudio.getState();
@@ -19,6 +20,19 @@ function snapshot(): StudioTestState {
     hasReport: s.results.report !== null,
     runs: s.runs.length,
     savePending: s.savePending,
+    meta: metaSnapshot(s.project.meta.startFrom),
+  };
+}
+
+function metaSnapshot(startFrom: string | null): StudioTestState['meta'] {
+  const m = useMeta.getState();
+  return {
+    running: m.running,
+    step: m.progress.at(-1)?.step ?? 0,
+    inits: m.inits.map((i) => i.name),
+    startFrom,
+    curves: m.comparison ? m.comparison.curves.map((c) => ({ start: c.start, points: c.points.map((p) => ({ steps: p.steps, accuracy: p.accuracy })) })) : null,
+    error: m.error,
   };
 }
 

@@ -27,6 +27,9 @@
 // results.confusion-baseline, results.confusion-tuned, results.examples, results.error
 // play.input, play.generate, play.base, play.tuned; nearest.inspect, nearest.list
 // export.peft, export.safetensors, export.summary, export.checkpoint, export.import, export.error, export.message
+// meta.tasks, meta.task-<id> (checkbox per sample dataset), meta.algorithm, meta.steps, meta.inner-steps, meta.batch,
+// meta.train, meta.stop, meta.progress (data-step), meta.inits (list; each meta.init with meta.use, meta.compare,
+// meta.download), meta.use-own, meta.upload, meta.chart (data-curves), meta.verdict, meta.message, meta.error
 export const TID = {
   modelStatus: 'model.status',
   modelError: 'model.error',

@@ -5,9 +5,9 @@
 import type { AdapterSummary } from '../engine/gpu/device.ts';
 import type { MethodOptions } from '../tuning/methods/method.ts';
 import type { TrainConfig } from '../tuning/train-config.ts';
-import type { MetaRunConfig, TaskSource } from '../tuning/meta/meta-session.ts';
+import type { MetaChoice, TaskSource } from '../tuning/meta/meta-session.ts';
 
-export type { AdapterSummary, MethodOptions, TrainConfig, MetaRunConfig, TaskSource };
+export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -147,7 +147,7 @@ export interface MetaTrainRequest {
   name: string; // the saved start's name ("init: meta-learned <name>")
   tasks: TaskSource[]; // dataset texts with their templates; the current dataset is the held-out task
   heldOut: string | null;
-  config: MetaRunConfig;
+  choice: MetaChoice;
 }
 
 /** A saved start as the UI lists it. */
@@ -205,7 +205,7 @@ export interface StudioWorkerApi {
   metaTrain(request: MetaTrainRequest): Promise<InitSummary>;
   stopMeta(): Promise<void>;
   /** Accuracy after k steps on the current dataset from the named start and from the ordinary ones ('curve-point' events). */
-  compareStarts(name: string, config: TrainConfig, taskName: string): Promise<StartCurves>;
+  compareStarts(name: string, config: TrainConfig, taskName: string, steps?: number[]): Promise<StartCurves>;
   /** Reads an initialisation file (made on the loaded model) and keeps it by name. */
   addInit(bytes: Uint8Array): Promise<InitSummary>;
   exportInit(name: string): Promise<ExportedFile>;

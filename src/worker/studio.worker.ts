@@ -13,6 +13,7 @@ import { detectTask } from '../tuning/data/prepare.ts';
 import type { EvaluationReport } from '../tuning/evaluate.ts';
 import type { TrainerState } from '../tuning/trainer.ts';
 import type { MetaInit } from '../tuning/meta/init-file.ts';
+import { metaRunConfig } from '../tuning/meta/meta-session.ts';
 import type {
   DatasetSpec, DatasetSummary, DeviceStatus, EvalReport, EvalSide, InitSummary, ModelInfo, ModelSource, RunOutcome, StepMetrics, StudioEvent,
   StudioEventListener, StudioWorkerApi, TrainConfig,
@@ -303,8 +304,8 @@ const api: StudioWorkerApi = {
 
   metaTrain(req) {
     return exclusive(async () => {
-      const total = req.config.kind === 'meta' ? req.config.outerSteps : req.config.steps;
-      const init = await session.metaTrain(req.tasks, req.config, req.name, req.heldOut, {
+      const total = req.choice.steps;
+      const init = await session.metaTrain(req.tasks, metaRunConfig(req.choice), req.name, req.heldOut, {
         onMetaStep: (r) => emit({ type: 'meta-step', step: r.step, total, loss: r.queryLossAfter, tasks: r.tasks }),
         onMultitaskStep: (r) => emit({ type: 'meta-step', step: r.step, total, loss: r.loss, tasks: [r.task] }),
       });
@@ -316,10 +317,10 @@ const api: StudioWorkerApi = {
     session.stopMeta();
   },
 
-  compareStarts(name, config, taskName) {
+  compareStarts(name, config, taskName, steps) {
     return exclusive(async () => {
       if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: it is the held-out task the starts are compared on.');
-      const r = await session.compareStarts(name, config, taskName, { onPoint: (start, p) => emit({ type: 'curve-point', start, steps: p.steps, accuracy: p.accuracy }) });
+      const r = await session.compareStarts(name, config, taskName, { steps, onPoint: (start, p) => emit({ type: 'curve-point', start, steps: p.steps, accuracy: p.accuracy }) });
       return { task: r.task, curves: r.curves, verdict: r.verdict?.sentence ?? null, speedup: r.verdict?.speedup ?? null };
     });
   },

@@ -6,7 +6,7 @@ import { errorText } from '../errors.ts';
 import type { MethodOptionsByName } from '../project.ts';
 import { patch, updateProject } from '../store.ts';
 
-function download(fileName: string, mime: string, bytes: Uint8Array): void {
+export function download(fileName: string, mime: string, bytes: Uint8Array): void {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }));
   const a = document.createElement('a');
   a.href = url;

@@ -4,6 +4,7 @@ import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
 import { patch } from '../store.ts';
 import { validateTable } from './data.ts';
+import { restoreInits } from './meta.ts';
 
 function describe(source: ModelSource): string {
   switch (source.kind) {
@@ -21,6 +22,8 @@ export async function loadModel(source: ModelSource, cpuFallback = false): Promi
   try {
     const info = await studio.loadModel(source, { cpuFallback });
     patch('model', { state: 'ready', info, message: '' });
+    // Saved starts live in the worker's memory: give them back to this model (those made on another are skipped).
+    void restoreInits();
     // The preview's token count and the length checks depend on the tokenizer: re-check the data.
     void validateTable();
   } catch (e) {

@@ -12,7 +12,7 @@ import { Rng } from '../random.ts';
 import type { TrainConfig } from '../train-config.ts';
 import type { CheckpointModel } from '../export/checkpoint.ts';
 import type { MetaTask } from './episodes.ts';
-import { MetaTrainer, type MetaStepReport, type MetaTrainConfig } from './meta-trainer.ts';
+import { DEFAULT_META_CONFIG, MetaTrainer, type MetaStepReport, type MetaTrainConfig } from './meta-trainer.ts';
 import { averageTaskPrompt, trainMultitask, type MultitaskStep } from './multitask.ts';
 import type { MetaInit } from './init-file.ts';
 import { adaptationCurve, metaVerdict, CURVE_STEPS, type AdaptationCurve, type CurvePoint, type CurveStart, type MetaVerdict } from './adaptation-curve.ts';
@@ -45,6 +45,37 @@ export interface MetaRunHooks {
 export type MetaRunConfig =
   | (MetaTrainConfig & { kind: 'meta' })
   | { kind: 'multitask'; method: MethodOptions; rank: number; learningRate: number; steps: number; batchSize: number; clipNorm: number; seed: number };
+
+/** What the studio's meta-learning panel asks for; the rest comes from the defaults (meta-trainer.ts). */
+export interface MetaChoice {
+  algorithm: 'fomaml' | 'reptile' | 'metasgd' | 'multitask';
+  method: MethodOptions;
+  steps: number; // meta-steps (multitask: optimiser steps)
+  innerSteps: number;
+  metaBatch: number;
+  seed: number;
+}
+
+export function metaRunConfig(c: MetaChoice): MetaRunConfig {
+  if (c.algorithm === 'multitask')
+    return { kind: 'multitask', method: c.method, rank: 1, learningRate: 3e-2, steps: c.steps, batchSize: DEFAULT_META_CONFIG.supportSize, clipNorm: 1, seed: c.seed };
+  const metaSgd = c.algorithm === 'metasgd';
+  return {
+    kind: 'meta',
+    ...DEFAULT_META_CONFIG,
+    method: c.method,
+    algorithm: c.algorithm === 'reptile' ? 'reptile' : 'fomaml',
+    metaSgd,
+    // Meta-SGD learns SGD step sizes; Reptile's outer step is a fraction of the way to the adapted prompt.
+    innerOptimizer: metaSgd ? 'sgd' : DEFAULT_META_CONFIG.innerOptimizer,
+    innerLr: metaSgd ? 0.5 : DEFAULT_META_CONFIG.innerLr,
+    metaLr: c.algorithm === 'reptile' ? 0.1 : DEFAULT_META_CONFIG.metaLr,
+    innerSteps: c.innerSteps,
+    metaBatch: c.metaBatch,
+    outerSteps: c.steps,
+    seed: c.seed,
+  };
+}
 
 /** Trains a start over `tasks` and returns it as a named initialisation. */
 export async function trainStart(
