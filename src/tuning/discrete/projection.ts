@@ -1,0 +1,77 @@
+// From continuous prompt rows to vocabulary tokens, and from tokens back to the engine's extra input.
+// Letters: P prompt positions, C hidden, V vocabulary.
+//
+// A hard prompt of token ids is fed as `promptEmbeds` = their embedding rows: the engine prepends them at PEFT
+// positions 0..P-1, exactly as if the tokens were typed before the template, and its gradient with respect to
+// `promptEmbeds` is the gradient with respect to those token embeddings. PEZ (Wen et al. 2023) and the soft
+// prompt read-out project by cosine similarity, as the paper does; the projection is a brute-force scan of the
+// embedding table (V·C multiply-adds per row; 131k for the demo model, 29M per row for a 50k-token GPT-2).
+import type { ExtraInputs } from '../../engine/model/batch.ts';
+import type { ModelConfig } from '../../engine/model/config.ts';
+import type { Tensor } from '../../engine/model/weights.ts';
+
+/** The embedding table with what projection needs precomputed: each row's norm, and which ids may be chosen. */
+export interface Vocabulary {
+  embed: Float32Array; // (V, C)
+  size: number; // V
+  hidden: number; // C
+  norms: Float64Array; // (V) Euclidean norm of each row (1 for an all-zero row, so cosines stay finite)
+  /** Ids that a discovered prompt may use: special tokens (BOS, EOS, pad) are left out. */
+  allowed: Uint8Array; // (V) 1 = may be chosen
+}
+
+export function vocabularyOf(embed: Tensor, cfg: Pick<ModelConfig, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>): Vocabulary {
+  const [V, C] = embed.shape;
+  const norms = new Float64Array(V);
+  for (let v = 0; v < V; v++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) s += embed.data[v * C + c] ** 2;
+    norms[v] = Math.sqrt(s) || 1;
+  }
+  const allowed = new Uint8Array(V).fill(1);
+  for (const id of [cfg.bosTokenId, cfg.eosTokenId, cfg.padTokenId]) if (id !== null && id !== undefined && id >= 0 && id < V) allowed[id] = 0;
+  return { embed: embed.data, size: V, hidden: C, norms, allowed };
+}
+
+/** For each of the P rows of `rows` (P, C), the allowed vocabulary id with the largest cosine similarity. */
+export function projectToVocabulary(rows: Float32Array, vocab: Vocabulary): number[] {
+  const C = vocab.hidden;
+  const P = rows.length / C;
+  if (!Number.isInteger(P)) throw new Error(`prompt of ${rows.length} values is not a whole number of rows of ${C}`);
+  const ids: number[] = [];
+  for (let p = 0; p < P; p++) {
+    const x = rows.subarray(p * C, (p + 1) * C);
+    // The row's own norm does not change which id wins; it is left out.
+    let best = -1;
+    let bestCos = -Infinity;
+    for (let v = 0; v < vocab.size; v++) {
+      if (!vocab.allowed[v]) continue;
+      let dot = 0;
+      const o = v * C;
+      for (let c = 0; c < C; c++) dot += x[c] * vocab.embed[o + c];
+      const cos = dot / vocab.norms[v];
+      if (cos > bestCos) {
+        bestCos = cos;
+        best = v;
+      }
+    }
+    ids.push(best);
+  }
+  return ids;
+}
+
+/** The embedding rows of `ids` as one (P, C) table. */
+export function embeddingRows(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'hidden' | 'size'>): Float32Array {
+  const C = vocab.hidden;
+  const out = new Float32Array(ids.length * C);
+  ids.forEach((id, p) => {
+    if (!(Number.isInteger(id) && id >= 0 && id < vocab.size)) throw new Error(`token id ${id} is outside the vocabulary of ${vocab.size}`);
+    out.set(vocab.embed.subarray(id * C, (id + 1) * C), p * C);
+  });
+  return out;
+}
+
+/** The engine's extra input that is exactly "these tokens typed before the template"; none for no tokens. */
+export function hardPromptExtras(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'hidden' | 'size'>): ExtraInputs {
+  return ids.length === 0 ? {} : { promptEmbeds: embeddingRows(ids, vocab), virtualTokens: ids.length };
+}
