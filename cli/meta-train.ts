@@ -19,7 +19,7 @@ import { METHODS } from '../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../src/tuning/methods/method.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
 import { DEFAULT_META_CONFIG, type MetaAlgorithm } from '../src/tuning/meta/meta-trainer.ts';
-import { compareStarts, prepareTask, toMetaTasks, trainStart, type MetaRunConfig, type TaskSource } from '../src/tuning/meta/meta-session.ts';
+import { compareStarts, metaRunConfig, prepareTask, toMetaTasks, trainStart, type MetaRunConfig, type TaskSource } from '../src/tuning/meta/meta-session.ts';
 import { writeInitFile } from '../src/tuning/meta/init-file.ts';
 import type { InnerOptimizer } from '../src/tuning/meta/maml.ts';
 
@@ -40,7 +40,7 @@ const { values: a } = parseArgs({
     'meta-batch': { type: 'string' },
     support: { type: 'string' },
     query: { type: 'string' },
-    rank: { type: 'string', default: '1' },
+    rank: { type: 'string' },
     seed: { type: 'string' },
     name: { type: 'string' },
     out: { type: 'string', default: 'meta-init.safetensors' },
@@ -88,35 +88,31 @@ const method = { ...defaults, virtualTokens: num(a['virtual-tokens'], 'virtual-t
 const seed = num(a.seed, 'seed') ?? DEFAULT_META_CONFIG.seed;
 const algorithm = a.algorithm as MetaAlgorithm | 'multitask';
 if (!['fomaml', 'reptile', 'multitask'].includes(algorithm)) fail('--algorithm must be fomaml, reptile or multitask');
-const innerOptimizer = (a['inner-optimizer'] ?? (a['meta-sgd'] ? 'sgd' : DEFAULT_META_CONFIG.innerOptimizer)) as InnerOptimizer;
 const metaSteps = num(a['meta-steps'], 'meta-steps') ?? DEFAULT_META_CONFIG.outerSteps;
+// The studio's defaults for the chosen algorithm (metaRunConfig), then whatever the command line overrides.
+const base = metaRunConfig({
+  algorithm: algorithm === 'fomaml' && a['meta-sgd'] ? 'metasgd' : algorithm,
+  method,
+  steps: metaSteps,
+  innerSteps: num(a['inner-steps'], 'inner-steps') ?? DEFAULT_META_CONFIG.innerSteps,
+  metaBatch: num(a['meta-batch'], 'meta-batch') ?? DEFAULT_META_CONFIG.metaBatch,
+  seed,
+});
 const runConfig: MetaRunConfig =
-  algorithm === 'multitask'
+  base.kind === 'multitask'
     ? {
-        kind: 'multitask',
-        method,
-        rank: num(a.rank, 'rank')!,
-        learningRate: num(a['meta-lr'], 'meta-lr') ?? DEFAULT_TRAIN_CONFIG.learningRate,
-        steps: metaSteps,
-        batchSize: num(a.support, 'support') ?? DEFAULT_META_CONFIG.supportSize,
-        clipNorm: DEFAULT_META_CONFIG.clipNorm,
-        seed,
+        ...base,
+        rank: num(a.rank, 'rank') ?? base.rank,
+        learningRate: num(a['meta-lr'], 'meta-lr') ?? base.learningRate,
+        batchSize: num(a.support, 'support') ?? base.batchSize,
       }
     : {
-        kind: 'meta',
-        ...DEFAULT_META_CONFIG,
-        method,
-        algorithm,
-        metaSgd: a['meta-sgd']!,
-        innerOptimizer,
-        innerSteps: num(a['inner-steps'], 'inner-steps') ?? DEFAULT_META_CONFIG.innerSteps,
-        innerLr: num(a['inner-lr'], 'inner-lr') ?? DEFAULT_META_CONFIG.innerLr,
-        metaLr: num(a['meta-lr'], 'meta-lr') ?? DEFAULT_META_CONFIG.metaLr,
-        metaBatch: num(a['meta-batch'], 'meta-batch') ?? DEFAULT_META_CONFIG.metaBatch,
-        outerSteps: metaSteps,
-        supportSize: num(a.support, 'support') ?? DEFAULT_META_CONFIG.supportSize,
-        querySize: num(a.query, 'query') ?? DEFAULT_META_CONFIG.querySize,
-        seed,
+        ...base,
+        innerOptimizer: (a['inner-optimizer'] as InnerOptimizer | undefined) ?? base.innerOptimizer,
+        innerLr: num(a['inner-lr'], 'inner-lr') ?? base.innerLr,
+        metaLr: num(a['meta-lr'], 'meta-lr') ?? base.metaLr,
+        supportSize: num(a.support, 'support') ?? base.supportSize,
+        querySize: num(a.query, 'query') ?? base.querySize,
       };
 
 const print = (human: string, json: object) => console.log(a.json ? JSON.stringify(json) : human);
