@@ -15,6 +15,7 @@ export function MethodPanel() {
   const method = useStudio((s) => s.project.method);
   const options = useStudio((s) => s.project.methodOptions[s.project.method]);
   const busy = useStudio((s) => s.train.phase === 'training' || s.train.phase === 'paused');
+  const startFrom = useStudio((s) => s.project.meta.startFrom);
   return (
     <Panel title="Method & hyper-parameters" id="method">
       <fieldset disabled={busy} className="plain">
@@ -33,6 +34,11 @@ export function MethodPanel() {
           options={options}
           onChange={(o) => updateProject((p) => ({ methodOptions: { ...p.methodOptions, [o.method]: o } as MethodOptionsByName }))}
         />
+        {startFrom && (
+          <p className="hint" data-testid="method.start-from">
+            init: meta-learned “{startFrom}” (choose another start on the Meta-learned start panel)
+          </p>
+        )}
         <h3>Training</h3>
         <HyperParams />
       </fieldset>
