@@ -10,6 +10,13 @@ import { generateByRecompute } from '../../src/engine/model/generate.ts';
 import { topKIds } from '../../src/engine/model/sampling.ts';
 import { ReferenceCausalLM } from '../../src/engine/reference/reference-lm.ts';
 import { generationCases, GENERATION_PROMPT } from '../engine/model/generation-cases.ts';
+import { parseModelConfig } from '../../src/engine/model/config.ts';
+import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
+import { loadWeights } from '../../src/engine/model/load-weights.ts';
+import type { ExtraInputs } from '../../src/engine/model/batch.ts';
+import type { ModelWeights } from '../../src/engine/model/weights.ts';
+import { randomWeights } from './bench.ts';
+import { fromBase64 } from './run-case.ts';
 
 export interface GenerationCaseResult {
   name: string;
@@ -32,9 +39,33 @@ export interface GenerationHarnessResult {
   buffersCreatedDuringSteps: number;
 }
 
+/** Another model family: a golden case's model and its PEFT table (base64 files), or random weights for a config. */
+export interface ModelGenerationRequest {
+  configJson: string;
+  model?: string; // model.safetensors, base64; absent: random weights (scaled so that logits are not all alike)
+  caseTensors?: string; // case.safetensors, base64: its prompt_embeddings is the extra input
+  method: 'prompt' | 'prefix';
+  virtualTokens: number;
+  prompt: number[];
+  newTokens: number;
+}
+
+export interface ModelGenerationResult {
+  cached: number[];
+  recompute: number[];
+  reference: number[];
+  stops: string[]; // cached, recompute, reference
+  maxLogitDiff: number;
+  maxLogitDiffReference: number;
+}
+
 declare global {
   interface Window {
-    generationHarness: { ready: boolean; run: (newTokens: number) => Promise<GenerationHarnessResult> };
+    generationHarness: {
+      ready: boolean;
+      run: (newTokens: number) => Promise<GenerationHarnessResult>;
+      runModel: (req: ModelGenerationRequest) => Promise<ModelGenerationResult>;
+    };
   }
 }
 
@@ -100,4 +131,48 @@ async function run(newTokens: number): Promise<GenerationHarnessResult> {
   }
 }
 
-window.generationHarness = { ready: true, run };
+async function runModel(req: ModelGenerationRequest): Promise<ModelGenerationResult> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const cfg = parseModelConfig(JSON.parse(req.configJson));
+  let weights: ModelWeights;
+  if (req.model) {
+    const model = parseSafetensors(fromBase64(req.model));
+    weights = loadWeights(cfg, (n) => model.tensor(n), model.names());
+  } else {
+    weights = randomWeights(cfg);
+    for (const t of [weights.embed, ...weights.layers.flatMap((l) => [l.q.weight, l.k.weight, l.v.weight, l.o.weight, l.up.weight, l.down.weight, ...(l.gate ? [l.gate.weight] : [])])])
+      t.data.forEach((x, i) => (t.data[i] = x * 50));
+    if (cfg.qkNorm)
+      for (const l of weights.layers) {
+        l.qNorm = { shape: [cfg.headDim], data: Float32Array.from({ length: cfg.headDim }, (_, i) => 0.5 + (i % 7) / 7) };
+        l.kNorm = { shape: [cfg.headDim], data: Float32Array.from({ length: cfg.headDim }, (_, i) => 1.5 - (i % 5) / 5) };
+      }
+  }
+  const width = req.method === 'prompt' ? cfg.hidden : 2 * cfg.layers * cfg.kvHeads * cfg.headDim;
+  const table = req.caseTensors
+    ? parseSafetensors(fromBase64(req.caseTensors)).tensor('prompt_embeddings').data
+    : Float32Array.from({ length: req.virtualTokens * width }, (_, i) => Math.sin(i * 0.37 + 0.1));
+  const extras: ExtraInputs = req.method === 'prompt' ? { promptEmbeds: table, virtualTokens: req.virtualTokens } : { prefix: table, virtualTokens: req.virtualTokens };
+  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows: 1, tokens: Math.min(cfg.maxPositions, 128), virtualTokens: 8 });
+  try {
+    const a: Float32Array[] = [];
+    const b: Float32Array[] = [];
+    const r: Float32Array[] = [];
+    const opts = { maxNewTokens: req.newTokens };
+    const cached = await lm.generate(req.prompt, extras, { ...opts, onLogits: (z) => a.push(z) });
+    const recompute = await generateByRecompute(lm, req.prompt, extras, { ...opts, onLogits: (z) => b.push(z) });
+    const reference = await new ReferenceCausalLM(cfg, weights).generate(req.prompt, extras, { ...opts, onLogits: (z) => r.push(z) });
+    let d = 0;
+    let dr = 0;
+    for (let k = 0; k < Math.min(a.length, b.length, r.length); k++) {
+      d = Math.max(d, maxDiff(a[k], b[k]));
+      dr = Math.max(dr, maxDiff(a[k], r[k]));
+    }
+    return { cached: cached.tokens, recompute: recompute.tokens, reference: reference.tokens, stops: [cached.stop, recompute.stop, reference.stop], maxLogitDiff: d, maxLogitDiffReference: dr };
+  } finally {
+    lm.dispose();
+    gpu.device.destroy();
+  }
+}
+
+window.generationHarness = { ready: true, run, runModel };
