@@ -5,6 +5,7 @@ import { ExportPanel } from './panels/ExportPanel.tsx';
 import { MetaPanel } from './panels/MetaPanel.tsx';
 import { MethodPanel } from './panels/MethodPanel.tsx';
 import { ModelPanel } from './panels/ModelPanel.tsx';
+import { PromptsPanel } from './panels/PromptsPanel.tsx';
 import { ResultsPanel } from './panels/ResultsPanel.tsx';
 import { StatusBar } from './panels/StatusBar.tsx';
 import { TrainPanel } from './panels/TrainPanel.tsx';
@@ -38,6 +39,7 @@ export function App() {
           <ResultsPanel />
           <ExportPanel />
         </div>
+        <PromptsPanel />
         <MetaPanel />
       </main>
     </div>

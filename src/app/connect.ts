@@ -5,6 +5,7 @@ import type { EvalMetrics, StepMetrics, StudioEvent } from '../worker/protocol.t
 import { frameBatcher } from './frame-batch.ts';
 import { patch, setDevice, updateRun, useStudio } from './store.ts';
 import { patchMeta, useMeta } from './meta-store.ts';
+import { patchPrompts, usePrompts } from './prompts-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -57,6 +58,12 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'curve-point':
       patchMeta({ livePoints: [...useMeta.getState().livePoints, { start: event.start, steps: event.steps, accuracy: event.accuracy }] });
+      break;
+    case 'baseline-progress':
+      patchPrompts({ progress: { row: event.row, message: event.message, fraction: event.fraction } });
+      break;
+    case 'baseline-row':
+      patchPrompts({ rows: [...usePrompts.getState().rows.filter((r) => r.id !== event.row.id), event.row] });
       break;
   }
 }

@@ -24,6 +24,7 @@ function mergeProject(stored: Partial<Project> | undefined): Project {
     },
     hyper: { ...base.hyper, ...stored.hyper },
     meta: { ...base.meta, ...stored.meta },
+    prompts: { ...base.prompts, ...stored.prompts },
     rows: Array.isArray(stored.rows) && stored.rows.length > 0 ? stored.rows : base.rows,
   };
 }

@@ -43,8 +43,23 @@ export interface MetaSetup {
 
 export const DEFAULT_META: MetaSetup = { tasks: [], algorithm: 'fomaml', steps: 40, innerSteps: 5, metaBatch: 2, compareUpTo: 50, startFrom: null };
 
+/** The readable-prompts panel's choices (kept with the project, so a typed instruction survives a reload). */
+export interface PromptsSetup {
+  instruction: string; // the hand-written baseline, typed before the template
+  shots: number; // k in-context examples from the training split
+  pezLength: number;
+  pezSteps: number;
+  triggerLength: number; // AutoPrompt
+  autopromptIterations: number;
+  candidates: number; // AutoPrompt: candidates re-scored per iteration
+  trainSteps: number; // soft prompt and prefix rows
+}
+
+export const DEFAULT_PROMPTS: PromptsSetup = { instruction: '', shots: 4, pezLength: 8, pezSteps: 40, triggerLength: 6, autopromptIterations: 24, candidates: 8, trainSteps: 30 };
+
 export interface Project extends Setup {
   meta: MetaSetup;
+  prompts: PromptsSetup;
   rows: DataRow[];
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;
@@ -68,7 +83,7 @@ export function defaultSetup(): Setup {
 }
 
 export function defaultProject(): Project {
-  return { ...defaultSetup(), meta: { ...DEFAULT_META }, rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
+  return { ...defaultSetup(), meta: { ...DEFAULT_META }, prompts: { ...DEFAULT_PROMPTS }, rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
 }
 
 export function trainConfigOf(p: Setup & { meta?: MetaSetup }): TrainConfig {

@@ -30,6 +30,11 @@
 // meta.tasks, meta.task-<id> (checkbox per sample dataset), meta.algorithm, meta.steps, meta.inner-steps, meta.batch,
 // meta.train, meta.stop, meta.progress (data-step), meta.inits (list; each meta.init with meta.use, meta.compare,
 // meta.download), meta.use-own, meta.upload, meta.chart (data-curves), meta.verdict, meta.message, meta.error
+// prompts.instruction, prompts.shots, prompts.pez-length, prompts.pez-steps, prompts.trigger-length,
+// prompts.autoprompt-iterations, prompts.candidates, prompts.train-steps; prompts.compare, prompts.stop,
+// prompts.readout (prompts.readout-result); prompts.progress (data-fraction); prompts.table with prompts.row-<id>
+// (data-state = waiting | running | done | skipped), prompts.accuracy-<id> (data-value), prompts.text-<id>,
+// prompts.copy-<id>; prompts.error. Row ids: template, instruction, kshot, pez, autoprompt, soft, soft-projected, prefix
 export const TID = {
   modelStatus: 'model.status',
   modelError: 'model.error',

@@ -24,6 +24,10 @@ import { initMismatch, readInitFile, writeInitFile, type MetaInit } from './meta
 import { compareStarts, toMetaTasks, trainStart, type MetaRunConfig, type MetaRunHooks, type StartComparison, type TaskSource } from './meta/meta-session.ts';
 import type { CurvePoint } from './meta/adaptation-curve.ts';
 import type { Params } from './nn/dense.ts';
+import { hardPromptExtras, projectToVocabulary, vocabularyOf, type Vocabulary } from './discrete/projection.ts';
+import { discoverPez, type HardPromptResult, type PezOptions, type SearchHooks } from './discrete/pez.ts';
+import { discoverAutoPrompt, type AutoPromptOptions } from './discrete/autoprompt.ts';
+import { autoPromptStart, compareBaselines, type BaselineHooks, type BaselineRequest, type BaselineRow } from './discrete/baselines.ts';
 
 export interface SessionHooks {
   onStatus?(message: string): void;
@@ -49,6 +53,7 @@ export class TuningSession {
   /** Saved starts by name (meta-learned or multitask), for runs with `config.startFrom`. */
   readonly inits = new Map<string, MetaInit>();
   private metaStopRequested = false;
+  private discreteStopRequested = false;
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
@@ -130,6 +135,50 @@ export class TuningSession {
     const prompt = tok.encode(renderTemplate(d.template, input));
     const { tokens } = await lm.generate(prompt, extras, { ...sampling, maxNewTokens: maxTokens, stopIds: tok.eosTokenId === null ? [] : [tok.eosTokenId] });
     return tok.decode(tokens).trim();
+  }
+
+  /** The embedding table prepared for projection and candidate search (discrete/projection.ts). */
+  vocabulary(): Vocabulary {
+    return vocabularyOf(this.need().lm.weights.embed, this.need().lm.config);
+  }
+
+  /** PEZ or AutoPrompt on the current training split: the discovered hard prompt, its text, its validation report. */
+  async discoverHardPrompt(
+    search: { method: 'pez'; options: PezOptions } | { method: 'autoprompt'; options: AutoPromptOptions },
+    hooks: Omit<SearchHooks, 'shouldStop'> = {},
+  ): Promise<{ result: HardPromptResult; text: string; report: EvaluationReport }> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
+    const vocab = this.vocabulary();
+    this.discreteStopRequested = false;
+    const searchHooks = { ...hooks, shouldStop: () => this.discreteStopRequested };
+    const result = search.method === 'pez'
+      ? await discoverPez(lm, vocab, d.train, search.options, searchHooks)
+      : await discoverAutoPrompt(lm, vocab, d.train, { ...search.options, initIds: search.options.initIds ?? autoPromptStart(tok, vocab, search.options.triggerLength) }, searchHooks);
+    return { result, text: tok.decode(result.ids), report: await this.evaluate(hardPromptExtras(result.ids, vocab)) };
+  }
+
+  /** Soft-prompt read-out: the trained soft prompt with each virtual token replaced by its nearest token, scored. */
+  async projectedSoftPrompt(): Promise<{ ids: number[]; text: string; report: EvaluationReport }> {
+    const { tok } = this.need();
+    const extras = this.tunedExtras();
+    if (!extras?.promptEmbeds) throw new Error('train a soft prompt (prompt tuning or P-tuning) first: a KV prefix has no tokens to project to');
+    const vocab = this.vocabulary();
+    const ids = projectToVocabulary(extras.promptEmbeds, vocab);
+    return { ids, text: tok.decode(ids), report: await this.evaluate(hardPromptExtras(ids, vocab)) };
+  }
+
+  /** The comparison table (discrete/baselines.ts) on the current dataset's validation split. */
+  async compareBaselines(request: BaselineRequest, hooks: Omit<BaselineHooks, 'shouldStop'> = {}): Promise<BaselineRow[]> {
+    const { lm, tok } = this.need();
+    const dataset = this.needData();
+    this.discreteStopRequested = false;
+    return compareBaselines({ lm, tok, dataset, vocab: this.vocabulary() }, request, { ...hooks, shouldStop: () => this.discreteStopRequested });
+  }
+
+  /** Stops a hard-prompt search or a comparison between steps (rows not reached say so). */
+  stopDiscrete(): void {
+    this.discreteStopRequested = true;
   }
 
   /** Nearest vocabulary tokens (cosine) of each virtual token; soft prompts and P-tuning only. */

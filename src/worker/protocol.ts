@@ -6,8 +6,10 @@ import type { AdapterSummary } from '../engine/gpu/device.ts';
 import type { MethodOptions } from '../tuning/methods/method.ts';
 import type { TrainConfig } from '../tuning/train-config.ts';
 import type { MetaChoice, TaskSource } from '../tuning/meta/meta-session.ts';
+import type { BaselineRequest, BaselineRow, BaselineRowId } from '../tuning/discrete/baselines.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
+export type { BaselineRequest, BaselineRow, BaselineRowId };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -169,6 +171,16 @@ export interface StartCurves {
   speedup: number | null;
 }
 
+// ── readable prompts ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A trained soft prompt projected to its nearest tokens, scored like every other prompt. */
+export interface SoftReadOut {
+  text: string;
+  tokenIds: number[];
+  accuracy: number;
+  tunedAccuracy: number; // the soft prompt itself, for the gap
+}
+
 // ── events ───────────────────────────────────────────────────────────────────────────────────────────────
 export type StudioEvent =
   | { type: 'device'; status: DeviceStatus }
@@ -179,7 +191,9 @@ export type StudioEvent =
   | { type: 'phase'; phase: RunPhase; message: string }
   | { type: 'error'; error: StudioErrorInfo }
   | { type: 'meta-step'; step: number; total: number; loss: number; tasks: string[] } // loss: the meta-objective
-  | { type: 'curve-point'; start: string; steps: number; accuracy: number };
+  | { type: 'curve-point'; start: string; steps: number; accuracy: number }
+  | { type: 'baseline-progress'; row: BaselineRowId; message: string; fraction: number }
+  | { type: 'baseline-row'; row: BaselineRow };
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
@@ -209,4 +223,11 @@ export interface StudioWorkerApi {
   /** Reads an initialisation file (made on the loaded model) and keeps it by name. */
   addInit(bytes: Uint8Array): Promise<InitSummary>;
   exportInit(name: string): Promise<ExportedFile>;
+  /** The comparison table: template, instruction, k-shot, PEZ, AutoPrompt, soft prompt (and its projection), prefix,
+   *  on the validation split ('baseline-progress' and 'baseline-row' events while it runs). */
+  compareBaselines(request: BaselineRequest): Promise<BaselineRow[]>;
+  /** Stops the comparison between steps; rows not reached come back without a number. */
+  stopBaselines(): Promise<void>;
+  /** The current soft prompt's nearest tokens as a hard prompt, with its validation accuracy. */
+  readOutSoftPrompt(): Promise<SoftReadOut>;
 }

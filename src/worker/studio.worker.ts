@@ -341,6 +341,28 @@ const api: StudioWorkerApi = {
       throw asStudioError(e, 'bad-input');
     }
   },
+
+  compareBaselines(request) {
+    return exclusive(async () => {
+      if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: the comparison runs on its validation split.');
+      return session.compareBaselines(request, {
+        onProgress: (p) => emit({ type: 'baseline-progress', row: p.row, message: p.message, fraction: p.fraction }),
+        onRow: (row) => emit({ type: 'baseline-row', row }),
+      });
+    });
+  },
+
+  async stopBaselines() {
+    session.stopDiscrete();
+  },
+
+  readOutSoftPrompt() {
+    return exclusive(async () => {
+      const projected = await session.projectedSoftPrompt();
+      const soft = await session.evaluate(session.tunedExtras() ?? {});
+      return { text: projected.text, tokenIds: projected.ids, accuracy: projected.report.accuracy, tunedAccuracy: soft.accuracy };
+    });
+  },
 };
 
 Comlink.expose(api);
