@@ -4,8 +4,11 @@
 // Register-blocked: each invocation computes a 4×4 block of outputs with vec4 loads along K (no dynamically
 // indexed private arrays: SwiftShader is slow with those). K % 4 == 0 is required
 // (every hidden/intermediate size in the supported families is a multiple of 4).
+// `matvec` is the single-row (decode) forward: the 4×4 block would compute its one row four times over, so one
+// invocation per output column reads its weight row once, vec4 along K.
 // `naive` is the one-output-per-invocation kernel kept for the bench's comparison.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
+import { grid } from '../gpu/program.ts';
 
 const FLAG_ACCUMULATE = 1;
 const FLAG_BIAS = 2;
@@ -77,6 +80,31 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   put(row0, k4, a0); put(row0 + 1u, k4, a1); put(row0 + 2u, k4, a2); put(row0 + 3u, k4, a3);
 }`;
 
+const matvecWgsl = /* wgsl */ `
+struct Dims { M: u32, N: u32, K: u32, flags: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> X: array<vec4f>;
+@group(0) @binding(2) var<storage, read> W: array<vec4f>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> Y: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let col = g.x + g.y * nwg.x * 64u;
+  if (col >= d.N) { return; }
+  let K4 = d.K / 4u;
+  let w0 = col * K4;
+  var a0 = 0.0; var a1 = 0.0; var a2 = 0.0; var a3 = 0.0;
+  for (var k = 0u; k < K4; k++) {
+    let x = X[k];
+    let w = W[w0 + k];
+    a0 += x.x * w.x; a1 += x.y * w.y; a2 += x.z * w.z; a3 += x.w * w.w;
+  }
+  var out = (a0 + a1) + (a2 + a3);
+  if ((d.flags & 2u) != 0u) { out += bias[col]; }
+  if ((d.flags & 1u) != 0u) { out += Y[col]; }
+  Y[col] = out;
+}`;
+
 const naiveWgsl = /* wgsl */ `
 struct Dims { M: u32, N: u32, K: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
@@ -95,6 +123,7 @@ export const MATMUL_KERNELS: KernelSource[] = [
   { name: 'matmulForward', code: matmulForwardWgsl, workgroupSize: 64 },
   { name: 'matmulBackward', code: matmulBackwardWgsl, workgroupSize: 64 },
   { name: 'matmulNaive', code: naiveWgsl, workgroupSize: 64 },
+  { name: 'matvecForward', code: matvecWgsl, workgroupSize: 64 },
 ];
 
 export interface MatmulDims {
@@ -127,6 +156,13 @@ export function matmulForward(
 export function matmulBackward(p: ProgramBuilder, dx: GPUBuffer, dy: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims, accumulate = false): void {
   checkK(K, 'matmulBackward');
   p.dispatch('matmulBackward', [M, N, K, accumulate ? FLAG_ACCUMULATE : 0], [dy, w, dx], [Math.ceil(K / 4 / 8), Math.ceil(M / 32), 1]);
+}
+
+/** y (1,N) = x (1,K)·Wᵀ (+ bias) (+ y when accumulate): the decode step's single row. */
+export function matvecForward(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, zero: GPUBuffer, { N, K }: { N: number; K: number }, accumulate = false): void {
+  checkK(K, 'matvecForward');
+  const flags = (accumulate ? FLAG_ACCUMULATE : 0) | (bias ? FLAG_BIAS : 0);
+  p.dispatch('matvecForward', [1, N, K, flags], [x, w, bias ?? zero, y], grid(N, 64));
 }
 
 /** The naive kernel, for the bench only. */

@@ -1,14 +1,14 @@
 // Generation on WebGPU with a KV cache. Prefill runs the prompt through the very program training and scoring use
 // (gpu-program.ts, one row) and, in the same command encoder, copies each layer's K (after RoPE) and V of the
 // real rows into the cache; a prefix's K/V are written to cache rows 0..Pk-1 first, as is. Each later token
-// replays one recorded step program (kernels/kv-cache.ts + the decoder's usual kernels at M = 1): one encoder,
+// replays one recorded step program (kernels/kv-cache.ts, matvec, and the decoder's other kernels): one encoder,
 // one submit, and one read-back of V logits per token. Every buffer is made when the decoder is made; a token
 // only writes its id and position (two 4-byte queue writes) into them.
 // Letters: L layers, C hidden, H heads, KVH kv heads, hd head dim, I intermediate, V vocab, N cache positions.
 import type { KernelSet, Program } from '../gpu/program.ts';
 import { ProgramBuilder } from '../gpu/program.ts';
 import { copy } from '../kernels/embedding.ts';
-import { matmulForward } from '../kernels/matmul.ts';
+import { matvecForward } from '../kernels/matmul.ts';
 import { normForward } from '../kernels/norm.ts';
 import { geluForwardOp, swigluForwardOp } from '../kernels/activation.ts';
 import { attentionStep, embedStep, kvAppend, ropeStep } from '../kernels/kv-cache.ts';
@@ -62,16 +62,17 @@ export class GpuKvDecoder implements KvDecoder {
     const qRaw = cfg.qkNorm ? f(H * hd) : null, kRaw = cfg.qkNorm ? f(W) : null, headStats = cfg.qkNorm ? f(2 * H) : null;
     const gate = cfg.mlp === 'swiglu' ? f(I) : null, up = f(I), act = f(I);
 
-    // The step: the decoder of gpu-program.ts at one row, with RoPE, the K/V write and attention reading the position.
+    // The step: the decoder of gpu-program.ts at one row (matvec instead of the blocked matmul), with RoPE, the K/V
+    // write and attention reading the position.
     const p = new ProgramBuilder(kernels);
     const z = buf.zero;
     const norm = { rows: 1, C, eps, rms: cfg.norm === 'rmsnorm' };
     embedStep(p, x, this.ids, buf.embed, buf.wpe, this.stepWord, { C, learned: cfg.positions === 'learned' });
     buf.layers.forEach((w, l) => {
       normForward(p, h1, stats, x, w.norm1, w.norm1Bias, z, norm);
-      matmulForward(p, qRaw ?? q, h1, w.q, w.qBias, z, { M: 1, N: H * hd, K: C });
-      matmulForward(p, kRaw ?? k, h1, w.k, w.kBias, z, { M: 1, N: W, K: C });
-      matmulForward(p, v, h1, w.v, w.vBias, z, { M: 1, N: W, K: C });
+      matvecForward(p, qRaw ?? q, h1, w.q, w.qBias, z, { N: H * hd, K: C });
+      matvecForward(p, kRaw ?? k, h1, w.k, w.kBias, z, { N: W, K: C });
+      matvecForward(p, v, h1, w.v, w.vBias, z, { N: W, K: C });
       if (qRaw && kRaw && headStats && w.qNorm && w.kNorm) {
         normForward(p, q, headStats, qRaw, w.qNorm, null, z, { rows: H, C: hd, eps, rms: true });
         normForward(p, k, headStats, kRaw, w.kNorm, null, z, { rows: KVH, C: hd, eps, rms: true });
@@ -83,21 +84,21 @@ export class GpuKvDecoder implements KvDecoder {
       kvAppend(p, this.kCache[l], this.vCache[l], k, v, this.stepWord, W);
       attentionStep(p, att, q, this.kCache[l], this.vCache[l], this.stepWord, { H, KVH, hd });
       copy(p, xMid, x, C);
-      matmulForward(p, xMid, att, w.o, w.oBias, z, { M: 1, N: C, K: H * hd }, true);
+      matvecForward(p, xMid, att, w.o, w.oBias, z, { N: C, K: H * hd }, true);
       normForward(p, h2, stats, xMid, w.norm2, w.norm2Bias, z, norm);
       if (gate && w.gate) {
-        matmulForward(p, gate, h2, w.gate, null, z, { M: 1, N: I, K: C });
-        matmulForward(p, up, h2, w.up, w.upBias, z, { M: 1, N: I, K: C });
+        matvecForward(p, gate, h2, w.gate, null, z, { N: I, K: C });
+        matvecForward(p, up, h2, w.up, w.upBias, z, { N: I, K: C });
         swigluForwardOp(p, act, gate, up, I);
       } else {
-        matmulForward(p, up, h2, w.up, w.upBias, z, { M: 1, N: I, K: C });
+        matvecForward(p, up, h2, w.up, w.upBias, z, { N: I, K: C });
         geluForwardOp(p, act, up, I);
       }
       copy(p, x, xMid, C);
-      matmulForward(p, x, act, w.down, w.downBias, z, { M: 1, N: C, K: I }, true);
+      matvecForward(p, x, act, w.down, w.downBias, z, { N: C, K: I }, true);
     });
     normForward(p, hf, stats, x, buf.finalNorm, buf.finalNormBias, z, norm);
-    matmulForward(p, this.logits, hf, buf.head, null, z, { M: 1, N: V, K: C });
+    matvecForward(p, this.logits, hf, buf.head, null, z, { N: V, K: C });
     this.program = p.build();
   }
 

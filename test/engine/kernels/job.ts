@@ -34,6 +34,7 @@ const LAUNCHERS: Record<string, Launcher> = {
   matmulForward: matmul.matmulForward,
   matmulBackward: matmul.matmulBackward,
   matmulNaive: matmul.matmulNaive,
+  matvecForward: matmul.matvecForward,
   normForward: norm.normForward,
   normBackward: norm.normBackward,
   geluForwardOp: activation.geluForwardOp,

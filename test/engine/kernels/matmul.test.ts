@@ -65,6 +65,22 @@ describe('matmul', () => {
     });
   }
 
+  it('single-row matvec (the decode step): plain, accumulating, no bias', async () => {
+    const [N, K] = [1027, 344]; // N past one workgroup, odd; K the demo model's intermediate size
+    const x = randn(K, 11), w = randn(N * K, 12), b = randn(N, 13), y0 = randn(N, 14);
+    const job = new Job();
+    const X = job.f32(x), W = job.f32(w), Bb = job.f32(b), zero = job.zeros(4);
+    const Y = job.zeros(N), Yacc = job.f32(y0), Ynb = job.zeros(N);
+    job.call('matvecForward', Y, X, W, Bb, zero, { N, K });
+    job.call('matvecForward', Yacc, X, W, Bb, zero, { N, K }, true);
+    job.call('matvecForward', Ynb, X, W, null, zero, { N, K });
+    for (const buf of [Y, Yacc, Ynb]) job.read(buf, N);
+    const [y, yAcc, yNb] = await gpu.run(job);
+    expectClose(y, refForward(x, w, b, null, 1, N, K), 'y');
+    expectClose(yAcc, refForward(x, w, b, y0, 1, N, K), 'y +=');
+    expectClose(yNb, refForward(x, w, null, null, 1, N, K), 'y no bias');
+  });
+
   it('naive kernel agrees with the reference (bench baseline)', async () => {
     const [M, N, K] = [19, 23, 12];
     const x = randn(M * K, 8), w = randn(N * K, 9);
