@@ -280,7 +280,8 @@ export class TuningSession {
     const { lm, tok } = this.need();
     const d = this.needData();
     const params = this.startParams({ ...config, startFrom: name });
-    return compareStarts(lm, tok, { ...d, name: taskName }, { name, params }, { ...config, startFrom: null }, options);
+    const stepSizes = this.inits.get(name)?.stepSizes ?? null;
+    return compareStarts(lm, tok, { ...d, name: taskName }, { name, params, stepSizes }, { ...config, startFrom: null }, options);
   }
 
   /** What a checkpoint records of the model, so it is never resumed on another one. */

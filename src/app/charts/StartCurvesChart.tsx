@@ -3,7 +3,7 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-const COLOURS: Record<string, string> = { 'meta-learned': '#2f9e5b', random: '#a05a5a', vocab: '#2a6fdb', text: '#b08a3e', default: '#6a6a6a' };
+const COLOURS: Record<string, string> = { 'meta-learned': '#2f9e5b', 'meta-learned + learned step sizes': '#1f6e3f', random: '#a05a5a', vocab: '#2a6fdb', text: '#b08a3e', default: '#6a6a6a' };
 
 export interface StartCurve {
   start: string;

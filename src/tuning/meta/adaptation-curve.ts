@@ -7,6 +7,11 @@ import type { Params } from '../nn/dense.ts';
 import type { EncodedExample } from '../data/encoded.ts';
 import { Trainer, cloneParams } from '../trainer.ts';
 import type { TrainConfig } from '../train-config.ts';
+import { methodFor } from '../methods/registry.ts';
+import { clipGradNorm } from '../optim.ts';
+import { Rng } from '../random.ts';
+import { sgdStep } from './maml.ts';
+import { examplesObjective } from './meta-trainer.ts';
 
 export const CURVE_STEPS = [0, 5, 10, 20, 50] as const;
 
@@ -56,6 +61,52 @@ export async function adaptationCurve(
   return { start: start.name, points, seconds: (performance.now() - t0) / 1000 };
 }
 
+/**
+ * Meta-SGD's own adaptation: plain SGD with the learned per-parameter step sizes (φ ← φ − α ⊙ g, g clipped as in
+ * meta-training), batches drawn as the trainer draws them (seeded shuffles of the training split). Without this
+ * the learned step sizes would be saved but never used.
+ */
+export async function stepSizeAdaptationCurve(
+  lm: CausalLM,
+  train: EncodedExample[],
+  config: TrainConfig,
+  start: CurveStart,
+  stepSizes: Record<string, Float32Array>,
+  evaluate: ExtrasEvaluator,
+  steps: readonly number[] = CURVE_STEPS,
+  onPoint?: (p: CurvePoint) => void,
+): Promise<AdaptationCurve> {
+  const t0 = performance.now();
+  const method = methodFor(config.method);
+  const params = cloneParams(start.params);
+  const rng = new Rng(config.seed);
+  let order: number[] = [];
+  const nextBatch = () => {
+    const batch: EncodedExample[] = [];
+    while (batch.length < Math.min(config.batchSize, train.length)) {
+      if (order.length === 0) order = rng.shuffle(Array.from({ length: train.length }, (_, i) => i));
+      batch.push(train[order.pop()!]);
+    }
+    return batch;
+  };
+  const points: CurvePoint[] = [];
+  const last = Math.max(...steps);
+  for (let k = 0; k <= last; k++) {
+    if (steps.includes(k)) {
+      const r = await evaluate(method.forward(params, config.method, lm.config).extras);
+      const point = { steps: k, accuracy: r.accuracy, validationLoss: r.validationLoss };
+      points.push(point);
+      onPoint?.(point);
+    }
+    if (k < last) {
+      const { grads } = await examplesObjective(lm, method, config.method, nextBatch())(params);
+      clipGradNorm(grads, config.clipNorm);
+      sgdStep(params, grads, stepSizes);
+    }
+  }
+  return { start: start.name, points, seconds: (performance.now() - t0) / 1000 };
+}
+
 /** The first checkpoint k at which a curve reaches `accuracy` (null if it never does within the curve). */
 export function stepsToReach(curve: AdaptationCurve, accuracy: number): number | null {
   return curve.points.find((p) => p.accuracy >= accuracy - 1e-9)?.steps ?? null;
@@ -84,11 +135,13 @@ export function metaVerdict(curves: readonly AdaptationCurve[], metaName = 'meta
   const point10 = meta.points.find((p) => p.steps === 10);
   if (!point10) throw new Error('the verdict compares accuracies after 10 steps: include 10 in the curve steps');
   const at10 = point10.accuracy;
-  const others = curves.filter((c) => c !== meta).map((c) => ({ start: c.start, stepsToReach: stepsToReach(c, at10) }));
+  // Other views of the meta-learned start (its Meta-SGD adaptation) are not rivals to it.
+  const rivals = curves.filter((c) => !c.start.startsWith(metaName));
+  const others = rivals.map((c) => ({ start: c.start, stepsToReach: stepsToReach(c, at10) }));
   others.sort((a, b) => (a.stepsToReach ?? Infinity) - (b.stepsToReach ?? Infinity));
   const bestOther = others[0] ?? { start: 'none', stepsToReach: null };
   const lossAt10 = point10.validationLoss;
-  const byLoss = curves.filter((c) => c !== meta).map((c) => ({ start: c.start, stepsToReach: stepsToReachLoss(c, lossAt10) }));
+  const byLoss = rivals.map((c) => ({ start: c.start, stepsToReach: stepsToReachLoss(c, lossAt10) }));
   byLoss.sort((a, b) => (a.stepsToReach ?? Infinity) - (b.stepsToReach ?? Infinity));
   const bestOtherByLoss = byLoss[0] ?? { start: 'none', stepsToReach: null };
   const last = Math.max(...meta.points.map((p) => p.steps));

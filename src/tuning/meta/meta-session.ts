@@ -15,7 +15,7 @@ import type { MetaTask } from './episodes.ts';
 import { DEFAULT_META_CONFIG, MetaTrainer, type MetaStepReport, type MetaTrainConfig } from './meta-trainer.ts';
 import { averageTaskPrompt, trainMultitask, type MultitaskStep } from './multitask.ts';
 import type { MetaInit } from './init-file.ts';
-import { adaptationCurve, metaVerdict, CURVE_STEPS, type AdaptationCurve, type CurvePoint, type CurveStart, type MetaVerdict } from './adaptation-curve.ts';
+import { adaptationCurve, stepSizeAdaptationCurve, metaVerdict, CURVE_STEPS, type AdaptationCurve, type CurvePoint, type CurveStart, type MetaVerdict } from './adaptation-curve.ts';
 
 /** A dataset file as the user or the sample index gives it. */
 export interface TaskSource {
@@ -147,7 +147,7 @@ export async function compareStarts(
   lm: CausalLM,
   tok: TextTokenizer,
   heldOut: PreparedDataset & { name: string },
-  init: { name: string; params: Params },
+  init: { name: string; params: Params; stepSizes?: Record<string, Float32Array> | null },
   config: TrainConfig,
   options: { steps?: readonly number[]; validationLimit?: number; onPoint?: (start: string, p: CurvePoint) => void } = {},
 ): Promise<StartComparison> {
@@ -162,8 +162,14 @@ export async function compareStarts(
     return { accuracy: r.accuracy, validationLoss: r.validationLoss };
   };
   const starts: CurveStart[] = [{ name: 'meta-learned', params: init.params }, ...ordinaryStarts(lm, config.method, tok, config.seed)];
+  const steps = options.steps ?? CURVE_STEPS;
   const curves: AdaptationCurve[] = [];
-  for (const s of starts)
-    curves.push(await adaptationCurve(lm, heldOut.train, config, s, evaluate, options.steps ?? CURVE_STEPS, (p) => options.onPoint?.(s.name, p)));
+  for (const s of starts) curves.push(await adaptationCurve(lm, heldOut.train, config, s, evaluate, steps, (p) => options.onPoint?.(s.name, p)));
+  // A Meta-SGD start also adapts the way it was meta-trained to: SGD with its learned step sizes.
+  if (init.stepSizes) {
+    const name = 'meta-learned + learned step sizes';
+    curves.push(await stepSizeAdaptationCurve(lm, heldOut.train, config, starts[0], init.stepSizes, evaluate, steps, (p) => options.onPoint?.(name, p)));
+    curves[curves.length - 1].start = name;
+  }
   return { task: heldOut.name, curves, verdict: curves[0].points.some((p) => p.steps === 10) ? metaVerdict(curves) : null };
 }
