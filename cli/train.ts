@@ -1,6 +1,8 @@
 // npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
 //   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json] [--eval-every N] [--dropout P]
 //   [--init meta:<file>]   start from a saved initialisation (npm run meta-train writes one)
+// npm run train -- --method pez|autoprompt [--virtual-tokens N] [--steps N] [--lr X] [--candidates K]: discovers a
+//   readable hard prompt instead (cli/discover.ts) and prints it with its validation metrics.
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
@@ -8,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHarness } from './chromium.ts';
+import { runDiscovery } from './discover.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
 import { METHODS } from '../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../src/tuning/methods/method.ts';
@@ -27,6 +30,7 @@ const { values: a } = parseArgs({
     'eval-every': { type: 'string' },
     dropout: { type: 'string' },
     init: { type: 'string' },
+    candidates: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
@@ -40,8 +44,9 @@ function fail(message: string): never {
 
 if (!a.data) fail('--data <file> is required (CSV, TSV or JSONL with input/output columns)');
 if (!existsSync(a.data)) fail(`data file ${a.data} does not exist`);
-const methodName = a.method as keyof typeof METHODS;
-if (!(methodName in METHODS)) fail(`--method must be one of ${Object.keys(METHODS).join(', ')}`);
+const discrete = a.method === 'pez' || a.method === 'autoprompt'; // hard-prompt discovery (cli/discover.ts)
+const methodName = (discrete ? 'prompt' : a.method) as keyof typeof METHODS;
+if (!(methodName in METHODS)) fail(`--method must be one of ${[...Object.keys(METHODS), 'pez', 'autoprompt'].join(', ')}`);
 const num = (v: string | undefined, name: string) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -92,6 +97,20 @@ if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
 } else {
   const [id, revision] = a.model!.split('@');
   model = { kind: 'hub', id, revision: revision ?? 'main' };
+}
+
+if (discrete) {
+  try {
+    await runDiscovery({
+      method: a.method as 'pez' | 'autoprompt', model,
+      data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) },
+      promptLength: num(a['virtual-tokens'], 'virtual-tokens'), steps: num(a.steps, 'steps'), learningRate: num(a.lr, 'lr'),
+      candidates: num(a.candidates, 'candidates'), batchSize: num(a.batch, 'batch'), seed: num(a.seed, 'seed'), json: a.json!,
+    });
+  } catch (e) {
+    fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+  }
+  process.exit(0);
 }
 
 const session = await openHarness();

@@ -16,6 +16,8 @@ import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import { ReferenceCausalLM } from '../../src/engine/reference/reference-lm.ts';
 import type { CausalLM } from '../../src/engine/model/causal-lm.ts';
 import { Trainer } from '../../src/tuning/trainer.ts';
+import type { PezOptions } from '../../src/tuning/discrete/pez.ts';
+import type { AutoPromptOptions } from '../../src/tuning/discrete/autoprompt.ts';
 
 export type { HarnessCaseFiles, HarnessResult };
 
@@ -36,12 +38,13 @@ declare global {
       train: (req: HarnessTrainRequest) => Promise<HarnessTrainResult>;
       bench: (req: HarnessBenchRequest) => Promise<HarnessBenchResult>;
       trajectory: (req: HarnessTrajectoryRequest) => Promise<{ gpu: number[]; reference: number[] }>;
+      discover: (req: HarnessDiscoverRequest) => Promise<HarnessDiscoverResult>;
       ready: boolean;
     };
   }
 }
 
-window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
@@ -117,6 +120,53 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
 }
 
 window.engineHarness.train = train;
+
+// ── hard-prompt discovery (npm run train -- --method pez|autoprompt) ─────────────────────────────────────────
+export interface HarnessDiscoverRequest {
+  model: HarnessTrainRequest['model'];
+  data: HarnessTrainRequest['data'];
+  seed: number;
+  search: { method: 'pez'; options: PezOptions } | { method: 'autoprompt'; options: AutoPromptOptions };
+}
+
+export interface HarnessDiscoverResult {
+  adapter: string;
+  lines: object[]; // one per search step, then the summary
+}
+
+async function discover(req: HarnessDiscoverRequest): Promise<HarnessDiscoverResult> {
+  const t0 = performance.now();
+  const gpu = await acquireGpu(navigator.gpu);
+  const session = new TuningSession();
+  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const options = req.search.options;
+  const promptLength = 'promptLength' in options ? options.promptLength : options.triggerLength;
+  await session.loadModel(files, gpu, { rows: Math.max(8, options.batchSize), tokens: 256 });
+  const d = session.setDataset({ ...req.data, seed: req.seed }, promptLength);
+  if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
+  const baseline = await session.evaluate({});
+  const lines: object[] = [];
+  const tok = session.tokenizer!;
+  const found = await session.discoverHardPrompt(req.search, {
+    onStep: (s) => lines.push({ step: s.step, loss: s.loss, best_train_loss: s.bestLoss, prompt: tok.decode(s.ids) }),
+  });
+  lines.push({
+    method: req.search.method,
+    prompt: found.text,
+    token_ids: found.result.ids,
+    retokenizes: tok.encode(found.text).join(',') === found.result.ids.join(','),
+    steps: found.result.steps,
+    train_loss: { start: found.result.initialScoreLoss, best: found.result.scoreLoss },
+    baseline: { accuracy: baseline.accuracy, macro_f1: baseline.macroF1 },
+    discovered: { accuracy: found.report.accuracy, macro_f1: found.report.macroF1, validation_loss: found.report.validationLoss },
+    search_seconds: found.result.seconds,
+    seconds: (performance.now() - t0) / 1000,
+  });
+  session.lm?.dispose();
+  return { adapter: gpu.adapter.name, lines };
+}
+
+window.engineHarness.discover = discover;
 window.engineHarness.bench = bench;
 
 // ── benchmarks (cli/bench.ts) ──────────────────────────────────────────────────────────────────────────
