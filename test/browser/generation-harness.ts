@@ -13,7 +13,7 @@ import { generationCases, GENERATION_PROMPT } from '../engine/model/generation-c
 import { parseModelConfig } from '../../src/engine/model/config.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
 import { loadWeights } from '../../src/engine/model/load-weights.ts';
-import type { ExtraInputs } from '../../src/engine/model/batch.ts';
+import { padBatch, type ExtraInputs } from '../../src/engine/model/batch.ts';
 import type { ModelWeights } from '../../src/engine/model/weights.ts';
 import { randomWeights } from './bench.ts';
 import { fromBase64 } from './run-case.ts';
@@ -37,6 +37,8 @@ export interface GenerationHarnessResult {
   sampledOtherSeed: number[];
   sampledInTopK: boolean[];
   buffersCreatedDuringSteps: number;
+  /** A generation and a lastLogits issued together (as the playground during an evaluation) vs one at a time. */
+  concurrent: { tokens: number[]; alone: number[]; logitsDiff: number };
 }
 
 /** Another model family: a golden case's model and its PEFT table (base64 files), or random weights for a config. */
@@ -114,6 +116,9 @@ async function run(newTokens: number): Promise<GenerationHarnessResult> {
     }
     const sampledAgain = (await lm.generate(GENERATION_PROMPT, extras, opts)).tokens;
     const sampledOtherSeed = (await lm.generate(GENERATION_PROMPT, extras, { ...opts, seed: 8 })).tokens;
+    const batch = padBatch([GENERATION_PROMPT], [GENERATION_PROMPT.map(() => -100)], 0, 'right');
+    const aloneLogits = await lm.lastLogits(batch, {});
+    const [together, togetherLogits] = await Promise.all([lm.generate(GENERATION_PROMPT, {}, { maxNewTokens: newTokens }), lm.lastLogits(batch, {})]);
     return {
       adapter: gpu.adapter.name,
       cases,
@@ -124,6 +129,7 @@ async function run(newTokens: number): Promise<GenerationHarnessResult> {
       sampledOtherSeed,
       sampledInTopK: sampled.map((t, k) => allowed[k].includes(t)),
       buffersCreatedDuringSteps: created,
+      concurrent: { tokens: together.tokens, alone: cases[0].cached, logitsDiff: maxDiff(aloneLogits, togetherLogits) },
     };
   } finally {
     lm.dispose();

@@ -18,7 +18,8 @@ export interface GenerateOptions extends SamplingOptions {
   stopIds?: readonly number[];
   /** Seeds the sampler (ignored when greedy); the same seed, prompt and model give the same tokens. Default 0. */
   seed?: number;
-  /** Sees the next-token logits of every step before the draw (tests compare them with a full recompute). */
+  /** Sees the next-token logits of every step before the draw (tests compare them with a full recompute). It must
+   *  not call the same model: a model runs its calls one at a time (call-queue.ts), so that would wait forever. */
   onLogits?: (logits: Float32Array, step: number) => void;
 }
 
@@ -104,15 +105,5 @@ export async function generateByRecompute(lm: CausalLM, prompt: readonly number[
     tokens.push(next);
     if (tokens.length >= o.maxNewTokens) return { tokens, stop: 'max-tokens', positionLimit };
     if (Pv + Pk + ids.length >= positionLimit) return { tokens, stop: 'max-positions', positionLimit };
-  }
-}
-
-/** Runs generations one after another: a decoder holds one sequence, so two playground requests must not interleave. */
-export class GenerationQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(job: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(job, job);
-    this.tail = next.catch(() => undefined);
-    return next;
   }
 }

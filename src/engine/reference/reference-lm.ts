@@ -6,14 +6,16 @@ import type { ModelConfig } from '../model/config.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { referenceBackward, referenceForward } from './decoder.ts';
 import { linearForward } from './ops.ts';
-import { GenerationQueue, runGeneration, type GenerateOptions, type Generation } from '../model/generate.ts';
+import { runGeneration, type GenerateOptions, type Generation } from '../model/generate.ts';
+import { CallQueue } from '../model/call-queue.ts';
 import { ReferenceKvDecoder } from './kv-decoder.ts';
 
 export class ReferenceCausalLM implements CausalLM {
   readonly backend = 'cpu' as const;
   readonly capacity: { rows: number; tokens: number };
   private decoder: ReferenceKvDecoder | null = null;
-  private readonly generations = new GenerationQueue();
+  /** Generations only: the other calls are synchronous and never touch the decoder. */
+  private readonly generations = new CallQueue();
 
   constructor(readonly config: ModelConfig, readonly weights: ModelWeights) {
     this.capacity = { rows: 64, tokens: config.maxPositions };

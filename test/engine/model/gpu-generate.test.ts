@@ -46,6 +46,11 @@ describe('WebGPU KV-cache generation (demo model)', () => {
   it('no GPU buffer is created once the decoder exists', () => {
     expect(r.buffersCreatedDuringSteps).toBe(0);
   });
+
+  it('a generation and a forward issued together both get their own answer (calls run one at a time)', () => {
+    expect(r.concurrent.tokens).toEqual(r.concurrent.alone);
+    expect(r.concurrent.logitsDiff).toBe(0);
+  });
 });
 
 // The step program's other family branches: learned positions + LayerNorm + GELU + biases (GPT-2), MQA (Llama,
