@@ -7,6 +7,7 @@ import { ExportPanel } from './ExportPanel.ts';
 import { MetaPanel } from './MetaPanel.ts';
 import { MethodPanel } from './MethodPanel.ts';
 import { ModelPanel } from './ModelPanel.ts';
+import { PromptsPanel } from './PromptsPanel.ts';
 import { ResultsPanel } from './ResultsPanel.ts';
 import { TrainPanel } from './TrainPanel.ts';
 
@@ -18,6 +19,7 @@ export class StudioPage {
   readonly results: ResultsPanel;
   readonly exports: ExportPanel;
   readonly meta: MetaPanel;
+  readonly prompts: PromptsPanel;
 
   constructor(readonly page: Page) {
     this.model = new ModelPanel(page);
@@ -27,6 +29,7 @@ export class StudioPage {
     this.results = new ResultsPanel(page);
     this.exports = new ExportPanel(page);
     this.meta = new MetaPanel(page);
+    this.prompts = new PromptsPanel(page);
   }
 
   async open(hash = ''): Promise<void> {
