@@ -157,7 +157,7 @@ export function kShotContext(tok: TextTokenizer, dataset: PreparedDataset, k: nu
       ? `no demonstration fits: the longest validation row (${longest} tokens) leaves no room in ${limit} positions`
       : shots < k
         ? `${shots} of the ${k} demonstrations fit in the model's ${limit} positions (the longest validation row takes ${longest})`
-        : `${shots} demonstrations from the training split, ${tok.encode(text).length} tokens`;
+        : `${shots} demonstration${shots === 1 ? '' : 's'} from the training split, ${tok.encode(text).length} tokens`;
   return { text, shots, asked: k, note };
 }
 
@@ -185,7 +185,7 @@ export async function compareBaselines(ctx: BaselineContext, req: BaselineReques
     const same = tok.encode(text).join(',') === result.ids.join(',');
     return {
       promptText: text, tokenIds: result.ids, retokenizes: same,
-      note: `${what}: ${result.steps} steps, training loss ${result.initialScoreLoss.toFixed(3)} → ${result.scoreLoss.toFixed(3)}` +
+      note: `${what}: ${result.steps} step${result.steps === 1 ? '' : 's'}, training loss ${result.initialScoreLoss.toFixed(3)} → ${result.scoreLoss.toFixed(3)}` +
         (same ? '' : '; typing the text tokenises differently from the ids found'),
     };
   };
