@@ -163,6 +163,51 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+const F32_SCRATCH = new Float32Array(1);
+const F32_BITS = new Uint32Array(F32_SCRATCH.buffer);
+
+/**
+ * number → IEEE binary16 bits, rounding the f32 value of `x` to nearest, ties to even (as a GPU's f32→f16
+ * conversion does): beyond ±65504 (after rounding) gives ±Infinity, below the smallest subnormal ±0; NaN stays NaN.
+ * Works on the f32 bits because frozen weights arrive as f32 (F16 ones round-trip exactly).
+ */
+export function floatToHalf(x: number): number {
+  F32_SCRATCH[0] = x;
+  return f32BitsToHalf(F32_BITS[0]);
+}
+
+function f32BitsToHalf(b: number): number {
+  const sign = (b >>> 16) & 0x8000;
+  const e = (b >>> 23) & 0xff;
+  const m = b & 0x7fffff;
+  if (e === 0xff) return sign | 0x7c00 | (m ? 0x200 | (m >>> 13) : 0); // Inf, or a quiet NaN keeping the top payload
+  if (e >= 113) {
+    // Normal in f16 unless rounding carries past the largest exponent, which then reads as Infinity (0x7c00).
+    if (e > 142) return sign | 0x7c00;
+    let h = ((e - 112) << 10) | (m >>> 13);
+    const rest = m & 0x1fff;
+    if (rest > 0x1000 || (rest === 0x1000 && (h & 1) === 1)) h++;
+    return sign | h;
+  }
+  if (e < 102) return sign; // below half the smallest subnormal (2^-25): ±0
+  // f16 subnormal: the 24-bit significand in units of 2^-24 is M · 2^(e-126), i.e. M shifted right by 126 - e.
+  const M = m | 0x800000;
+  const shift = 126 - e; // 14..24
+  let h = M >>> shift;
+  const rest = M & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  if (rest > half || (rest === half && (h & 1) === 1)) h++; // a carry into 0x400 is the smallest normal: correct
+  return sign | h;
+}
+
+/** f32 values → binary16 bits (round to nearest even), two to a little-endian u32 word as the GPU reads them. */
+export function packHalves(data: Float32Array): Uint16Array {
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  const out = new Uint16Array(data.length + (data.length & 1)); // even length: whole u32 words
+  for (let i = 0; i < data.length; i++) out[i] = f32BitsToHalf(bits[i]);
+  return out;
+}
+
 /**
  * F32 safetensors bytes as PyTorch's `safetensors.torch.save_file` writes them: keys sorted, `__metadata__`
  * with format "pt" (plus the given entries), header padded with spaces so the data starts at a multiple of 8.

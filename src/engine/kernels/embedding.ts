@@ -6,16 +6,17 @@
 //   fill, copy:  plain buffer helpers that keep a whole step inside one compute pass
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
 import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+import { scalarWeight, storageOf, variantName, type WeightStorage } from './weight-storage.ts';
 
 const WG = 256;
 
-const embedWgsl = /* wgsl */ `
+const embedWgsl = (st: WeightStorage) => /* wgsl */ `
 struct Dims { B: u32, S: u32, C: u32, Pv: u32, offset: u32, learned: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> ids: array<i32>;     // (B, S - Pv)
-@group(0) @binding(2) var<storage, read> E: array<f32>;       // (V, C)
+${scalarWeight(st, 2, 'E')} // (V, C)
 @group(0) @binding(3) var<storage, read> prompt: array<f32>;  // (Pv, C)
-@group(0) @binding(4) var<storage, read> wpe: array<f32>;     // (N, C)
+${scalarWeight(st, 4, 'Wpe')} // (N, C)
 @group(0) @binding(5) var<storage, read_write> X: array<f32>; // (B, S, C)
 ${LINEAR_ID}
 @compute @workgroup_size(${WG})
@@ -31,9 +32,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     v = prompt[s * d.C + c];
   } else {
     let tok = u32(ids[b * (d.S - d.Pv) + (s - d.Pv)]);
-    v = E[tok * d.C + c];
+    v = loadE(tok * d.C + c);
   }
-  if (d.learned != 0u) { v += wpe[(d.offset + s) * d.C + c]; }
+  if (d.learned != 0u) { v += loadWpe((d.offset + s) * d.C + c); }
   X[id] = v;
 }`;
 
@@ -110,13 +111,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 
 export const EMBEDDING_KERNELS: KernelSource[] = [
-  { name: 'embed', code: embedWgsl, workgroupSize: WG },
+  { name: 'embed', code: embedWgsl('f32'), workgroupSize: WG },
   { name: 'promptGrad', code: promptGradWgsl, workgroupSize: WG },
   { name: 'gatherRows', code: gatherWgsl, workgroupSize: WG },
   { name: 'scatterRows', code: scatterWgsl, workgroupSize: WG },
   { name: 'fill', code: fillWgsl, workgroupSize: WG },
   { name: 'copy', code: copyWgsl, workgroupSize: WG },
 ];
+
+/** The gather reading E and wpe as packed halves (weight-storage.ts). */
+export const EMBEDDING_F16_KERNELS: KernelSource[] = [{ name: variantName('embed', 'f16'), code: embedWgsl('f16'), workgroupSize: WG }];
 
 export interface EmbedDims {
   B: number;
@@ -127,8 +131,15 @@ export interface EmbedDims {
   learned: boolean; // add wpe (GPT-2)
 }
 
+/** The storage both tables share (one kernel variant reads both); wpe is only read with learned positions. */
+export function tableStorage(E: GPUBuffer, wpe: GPUBuffer, learned: boolean): WeightStorage {
+  const s = storageOf(E);
+  if (learned && storageOf(wpe) !== s) throw new Error(`token embeddings are ${s} but position embeddings ${storageOf(wpe)}: store both alike`);
+  return s;
+}
+
 export function embedForward(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, prompt: GPUBuffer, wpe: GPUBuffer, d: EmbedDims): void {
-  p.dispatch('embed', [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, 0, 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
+  p.dispatch(variantName('embed', tableStorage(E, wpe, d.learned)), [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, 0, 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
 }
 
 export function promptGrad(p: ProgramBuilder, dPrompt: GPUBuffer, dx: GPUBuffer, d: EmbedDims): void {

@@ -10,15 +10,17 @@
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
 import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
 import { MAX_HEAD_DIM } from './attention.ts';
+import { tableStorage } from './embedding.ts';
+import { scalarWeight, variantName, type WeightStorage } from './weight-storage.ts';
 
 const WG = 64;
 
-const embedStepWgsl = /* wgsl */ `
+const embedStepWgsl = (st: WeightStorage) => /* wgsl */ `
 struct Dims { C: u32, learned: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> ids: array<i32>;
-@group(0) @binding(2) var<storage, read> E: array<f32>;
-@group(0) @binding(3) var<storage, read> wpe: array<f32>;
+${scalarWeight(st, 2, 'E')}
+${scalarWeight(st, 3, 'Wpe')}
 @group(0) @binding(4) var<storage, read> step: array<u32>;
 @group(0) @binding(5) var<storage, read_write> X: array<f32>;
 ${LINEAR_ID}
@@ -26,8 +28,8 @@ ${LINEAR_ID}
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let c = linearId(gid, nwg, ${WG}u);
   if (c >= d.C) { return; }
-  var v = E[u32(ids[0]) * d.C + c];
-  if (d.learned != 0u) { v += wpe[step[0] * d.C + c]; }
+  var v = loadE(u32(ids[0]) * d.C + c);
+  if (d.learned != 0u) { v += loadWpe(step[0] * d.C + c); }
   X[c] = v;
 }`;
 
@@ -107,11 +109,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var e = 0u; e < d.hd; e++) { O[qo + e] = acc[e] / l; }
 }`;
 
-/** Compiled with the model's other kernels (attention's accumulator is sized to its head dim). */
-export function kvCacheKernels(headDim: number): KernelSource[] {
+/** Compiled with the model's other kernels (attention's accumulator is sized to its head dim; the gather of the
+ * token/position tables comes in the model's weight storage too when that is f16). */
+export function kvCacheKernels(headDim: number, storage: WeightStorage = 'f32'): KernelSource[] {
   if (headDim > MAX_HEAD_DIM) throw new Error(`head_dim=${headDim} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);
   return [
-    { name: 'embedStep', code: embedStepWgsl, workgroupSize: WG },
+    { name: 'embedStep', code: embedStepWgsl('f32'), workgroupSize: WG },
+    ...(storage === 'f16' ? [{ name: variantName('embedStep', 'f16'), code: embedStepWgsl('f16'), workgroupSize: WG }] : []),
     { name: 'ropeStep', code: ropeStepWgsl, workgroupSize: WG },
     { name: 'kvAppend', code: kvAppendWgsl, workgroupSize: WG },
     { name: 'attentionStep', code: attentionStepWgsl(headDim), workgroupSize: WG },
@@ -119,7 +123,7 @@ export function kvCacheKernels(headDim: number): KernelSource[] {
 }
 
 export function embedStep(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, wpe: GPUBuffer, step: GPUBuffer, d: { C: number; learned: boolean }): void {
-  p.dispatch('embedStep', [d.C, d.learned ? 1 : 0, 0, 0], [ids, E, wpe, step, x], grid(d.C, WG));
+  p.dispatch(variantName('embedStep', tableStorage(E, wpe, d.learned)), [d.C, d.learned ? 1 : 0, 0, 0], [ids, E, wpe, step, x], grid(d.C, WG));
 }
 
 export function ropeStep(p: ProgramBuilder, x: GPUBuffer, table: GPUBuffer, step: GPUBuffer, d: { heads: number; hd: number }): void {

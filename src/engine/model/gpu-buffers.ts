@@ -5,6 +5,8 @@ import type { ModelConfig } from './config.ts';
 import { prefixRowWidth, ropeInvFreq } from './config.ts';
 import type { ModelWeights, Tensor } from './weights.ts';
 import { ropeTable } from '../kernels/rope.ts';
+import { markHalf, type WeightStorage } from '../kernels/weight-storage.ts';
+import { packHalves } from '../io/safetensors.ts';
 
 // Read lazily: in Node the WebGPU globals exist only once Dawn is loaded.
 const storageUsage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
@@ -95,31 +97,38 @@ export class DecoderBuffers {
   readonly gradRead: GPUBuffer;
   readonly logitsRead: GPUBuffer;
 
-  constructor(readonly device: GPUDevice, readonly cfg: ModelConfig, w: ModelWeights, readonly cap: DecoderCapacity) {
+  /** Bytes of every uploaded model tensor (the RoPE table excluded): what the weight storage changes. */
+  weightBytes = 0;
+
+  constructor(readonly device: GPUDevice, readonly cfg: ModelConfig, w: ModelWeights, readonly cap: DecoderCapacity, readonly storage: WeightStorage = 'f32') {
     const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V } = cfg;
     const BS = cap.rows * cap.tokens;
     const R = cap.targets;
     const W = prefixRowWidth(cfg);
-    const upload = (t: Tensor, label: string) => this.upload(t.data, label);
+    const upload = (t: Tensor, label: string) => this.upload(t.data, label, true);
     const opt = (t: Tensor | undefined, label: string) => (t ? upload(t, label) : null);
+    // The matrices (every projection, token and position embeddings, an untied head) take the weight storage;
+    // norms' gains, biases and the RoPE table stay f32: they are small, and kernels read them as f32.
+    // weights.ts's roundToStorage names the same tensors (the f16 tests build their reference with it).
+    const matrix = (t: Tensor, label: string) => (storage === 'f16' ? this.uploadHalf(t.data, label) : upload(t, label));
     this.zero = this.alloc(16, 'zero');
-    this.embed = upload(w.embed, 'embed');
-    this.wpe = w.positions ? upload(w.positions, 'wpe') : this.zero;
-    this.head = w.lmHead === w.embed ? this.embed : upload(w.lmHead, 'lm_head');
+    this.embed = matrix(w.embed, 'embed');
+    this.wpe = w.positions ? matrix(w.positions, 'wpe') : this.zero;
+    this.head = w.lmHead === w.embed ? this.embed : matrix(w.lmHead, 'lm_head');
     this.finalNorm = upload(w.finalNorm.weight, 'norm_f');
     this.finalNormBias = opt(w.finalNorm.bias, 'norm_f.bias');
     this.ropeTable = this.upload(cfg.positions === 'rope' ? ropeTable(ropeInvFreq(cfg), cfg.maxPositions) : new Float32Array(4), 'rope_table');
     this.layers = w.layers.map((lw, l) => ({
       norm1: upload(lw.norm1.weight, `${l}.norm1`), norm1Bias: opt(lw.norm1.bias, `${l}.norm1.bias`),
-      q: upload(lw.q.weight, `${l}.q`), qBias: opt(lw.q.bias, `${l}.q.bias`),
-      k: upload(lw.k.weight, `${l}.k`), kBias: opt(lw.k.bias, `${l}.k.bias`),
-      v: upload(lw.v.weight, `${l}.v`), vBias: opt(lw.v.bias, `${l}.v.bias`),
-      o: upload(lw.o.weight, `${l}.o`), oBias: opt(lw.o.bias, `${l}.o.bias`),
+      q: matrix(lw.q.weight, `${l}.q`), qBias: opt(lw.q.bias, `${l}.q.bias`),
+      k: matrix(lw.k.weight, `${l}.k`), kBias: opt(lw.k.bias, `${l}.k.bias`),
+      v: matrix(lw.v.weight, `${l}.v`), vBias: opt(lw.v.bias, `${l}.v.bias`),
+      o: matrix(lw.o.weight, `${l}.o`), oBias: opt(lw.o.bias, `${l}.o.bias`),
       qNorm: opt(lw.qNorm, `${l}.q_norm`), kNorm: opt(lw.kNorm, `${l}.k_norm`),
       norm2: upload(lw.norm2.weight, `${l}.norm2`), norm2Bias: opt(lw.norm2.bias, `${l}.norm2.bias`),
-      gate: lw.gate ? upload(lw.gate.weight, `${l}.gate`) : null,
-      up: upload(lw.up.weight, `${l}.up`), upBias: opt(lw.up.bias, `${l}.up.bias`),
-      down: upload(lw.down.weight, `${l}.down`), downBias: opt(lw.down.bias, `${l}.down.bias`),
+      gate: lw.gate ? matrix(lw.gate.weight, `${l}.gate`) : null,
+      up: matrix(lw.up.weight, `${l}.up`), upBias: opt(lw.up.bias, `${l}.up.bias`),
+      down: matrix(lw.down.weight, `${l}.down`), downBias: opt(lw.down.bias, `${l}.down.bias`),
     }));
     const f = (n: number, label: string) => this.alloc(4 * Math.max(1, n), label);
     this.acts = w.layers.map((_, l) => ({
@@ -189,13 +198,25 @@ export class DecoderBuffers {
     return b;
   }
 
-  private upload(data: Float32Array, label: string): GPUBuffer {
-    const b = this.device.createBuffer({ size: Math.ceil(Math.max(16, data.byteLength) / 16) * 16, usage: storageUsage(), mappedAtCreation: true });
-    new Float32Array(b.getMappedRange()).set(data);
+  private upload(data: Float32Array | Uint16Array, label: string, isWeight = false): GPUBuffer {
+    const size = Math.ceil(Math.max(16, data.byteLength) / 16) * 16;
+    const b = this.device.createBuffer({ size, usage: storageUsage(), mappedAtCreation: true });
+    if (data instanceof Float32Array) new Float32Array(b.getMappedRange()).set(data);
+    else new Uint16Array(b.getMappedRange()).set(data);
     b.unmap();
     this.all.push(b);
     this.names.set(b, label);
+    if (isWeight) this.weightBytes += size;
     return b;
+  }
+
+  /** f32 → packed halves, rounded to nearest even; a value beyond f16's range is an error, not a silent ±∞. */
+  private uploadHalf(data: Float32Array, label: string): GPUBuffer {
+    const halves = packHalves(data);
+    for (let i = 0; i < data.length; i++)
+      if ((halves[i] & 0x7c00) === 0x7c00 && Number.isFinite(data[i]))
+        throw new Error(`weight ${label} holds ${data[i]}, beyond float16's range (±65504): load this model with f32 weight storage`);
+    return markHalf(this.upload(halves, label, true));
   }
 
   destroy(): void {

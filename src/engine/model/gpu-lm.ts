@@ -5,14 +5,15 @@
 // no buffers after its first steps. Letters: B rows, T tokens, P virtual, S = P+T (prompt) or T, R scored rows.
 import type { GpuContext } from '../gpu/device.ts';
 import { KernelSet, type Program } from '../gpu/program.ts';
-import { MATMUL_KERNELS } from '../kernels/matmul.ts';
+import { MATMUL_F16_KERNELS, MATMUL_KERNELS } from '../kernels/matmul.ts';
 import { NORM_KERNELS } from '../kernels/norm.ts';
 import { ACTIVATION_KERNELS } from '../kernels/activation.ts';
 import { ROPE_KERNELS } from '../kernels/rope.ts';
 import { attentionKernels } from '../kernels/attention.ts';
-import { EMBEDDING_KERNELS } from '../kernels/embedding.ts';
+import { EMBEDDING_F16_KERNELS, EMBEDDING_KERNELS } from '../kernels/embedding.ts';
 import { CROSSENTROPY_KERNELS } from '../kernels/crossentropy.ts';
 import { kvCacheKernels } from '../kernels/kv-cache.ts';
+import type { WeightStorage } from '../kernels/weight-storage.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
 import { IGNORE_INDEX } from './batch.ts';
 import type { CausalLM, LossAndGrad } from './causal-lm.ts';
@@ -26,9 +27,16 @@ import { runGeneration, type GenerateOptions, type Generation } from './generate
 import { CallQueue } from './call-queue.ts';
 import { GpuKvDecoder } from './gpu-kv-decoder.ts';
 
-/** Every kernel a model of this config needs (attention is specialised to its head dim). */
-export function decoderKernels(cfg: ModelConfig) {
-  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS, ...kvCacheKernels(cfg.headDim)];
+/** Every kernel a model of this config needs (attention is specialised to its head dim; f16 weight storage adds
+ * the variants that read packed halves). */
+export function decoderKernels(cfg: ModelConfig, storage: WeightStorage = 'f32') {
+  const f16 = storage === 'f16' ? [...MATMUL_F16_KERNELS, ...EMBEDDING_F16_KERNELS] : [];
+  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS, ...kvCacheKernels(cfg.headDim, storage), ...f16];
+}
+
+export interface GpuModelOptions {
+  /** How the frozen matrices are stored (kernels/weight-storage.ts); f16 halves their memory, f32 accumulation. */
+  weightStorage?: WeightStorage;
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
@@ -71,8 +79,19 @@ export class GpuCausalLM implements CausalLM {
     this.capacity = { rows: cap.rows, tokens: cap.tokens };
   }
 
-  /** Checks the device's limits, compiles every kernel, and uploads the weights (f32). */
-  static async create(gpu: GpuContext, cfg: ModelConfig, weights: ModelWeights, want: Partial<DecoderCapacity> = {}): Promise<GpuCausalLM> {
+  /** How the frozen matrices are stored on the GPU. */
+  get weightStorage(): WeightStorage {
+    return this.buf.storage;
+  }
+
+  /** GPU bytes of the uploaded model tensors. */
+  get weightBytes(): number {
+    return this.buf.weightBytes;
+  }
+
+  /** Checks the device's limits, compiles every kernel, and uploads the weights (f32 unless `weightStorage` is f16). */
+  static async create(gpu: GpuContext, cfg: ModelConfig, weights: ModelWeights, want: Partial<DecoderCapacity> = {}, options: GpuModelOptions = {}): Promise<GpuCausalLM> {
+    const storage = options.weightStorage ?? 'f32';
     const tokens = Math.min(want.tokens ?? 256, cfg.maxPositions);
     const rows = want.rows ?? 8;
     const maxBinding = gpu.device.limits.maxStorageBufferBindingSize;
@@ -80,7 +99,7 @@ export class GpuCausalLM implements CausalLM {
     const wantTargets = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, want.targets ?? rows * tokens))));
     const targets = Math.min(wantTargets, Math.floor(maxBinding / (4 * cfg.vocabSize)));
     const cap: DecoderCapacity = { rows, tokens, targets, virtualTokens: want.virtualTokens ?? 64 };
-    const est = estimateGpuBytes(cfg, { rows, tokens });
+    const est = estimateGpuBytes(cfg, { rows, tokens }, storage);
     if (est.largestBuffer > maxBinding)
       throw new Error(
         `this model needs a ${formatBytes(est.largestBuffer)} buffer but the GPU allows ${formatBytes(maxBinding)} per buffer ` +
@@ -88,10 +107,10 @@ export class GpuCausalLM implements CausalLM {
       );
     if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
       throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);
-    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg), gpu.asyncPipelines);
+    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg, storage), gpu.asyncPipelines);
     // Error scopes abort Dawn in Node (see gpu/device.ts): there, allocation errors are uncaptured instead.
     if (gpu.asyncPipelines) gpu.device.pushErrorScope('out-of-memory');
-    const buf = new DecoderBuffers(gpu.device, cfg, weights, cap);
+    const buf = new DecoderBuffers(gpu.device, cfg, weights, cap, storage);
     const oom = gpu.asyncPipelines ? await gpu.device.popErrorScope() : null;
     if (oom) {
       buf.destroy();

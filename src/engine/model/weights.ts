@@ -2,6 +2,8 @@
 // Convention: every projection is stored (out, in) and applied as y = x · Wᵀ + b (nn.Linear). GPT-2's Conv1D
 // tensors, stored (in, out), are transposed at load and its fused c_attn is split into q, k, v.
 // Letters: V vocab, C hidden, H heads, KVH kv heads, hd head dim, I intermediate, N positions.
+import type { WeightStorage } from '../kernels/weight-storage.ts';
+import { halfToFloat, packHalves } from '../io/safetensors.ts';
 
 export interface Tensor {
   shape: number[];
@@ -34,4 +36,32 @@ export interface ModelWeights {
 /** Projection weights of the transformer blocks (the "4 × params × tokens" FLOP budget counts these). */
 export function countLayerParameters(w: ModelWeights): number {
   return w.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
+}
+
+/**
+ * The weights as the GPU computes with them under `storage`: for 'f16', every matrix gpu-buffers.ts stores as
+ * halves (projections, token/position embeddings, an untied head) rounded to nearest even; norms and biases
+ * as they are. A float64 reference built on these isolates the kernels' error from the rounding's.
+ */
+export function roundToStorage(w: ModelWeights, storage: WeightStorage): ModelWeights {
+  if (storage === 'f32') return w;
+  const r = (t: Tensor): Tensor => {
+    const h = packHalves(t.data);
+    return { shape: [...t.shape], data: Float32Array.from({ length: t.data.length }, (_, i) => halfToFloat(h[i])) };
+  };
+  const lin = <T extends { weight: Tensor }>(x: T): T => ({ ...x, weight: r(x.weight) });
+  const embed = r(w.embed);
+  return {
+    embed,
+    positions: w.positions ? r(w.positions) : undefined,
+    finalNorm: w.finalNorm,
+    lmHead: w.lmHead === w.embed ? embed : r(w.lmHead),
+    layers: w.layers.map((l) => ({ ...l, q: lin(l.q), k: lin(l.k), v: lin(l.v), o: lin(l.o), gate: l.gate ? lin(l.gate) : undefined, up: lin(l.up), down: lin(l.down) })),
+  };
+}
+
+/** Whether every matrix f16 storage would hold is within float16's range (|x| ≤ 65504 after rounding). */
+export function fitsHalf(w: ModelWeights): boolean {
+  const ok = (t: Tensor) => t.data.every((x) => !(Math.abs(x) >= 65520)); // 65520 and beyond round to ±∞
+  return [w.embed, ...(w.positions ? [w.positions] : []), w.lmHead, ...w.layers.flatMap((l) => [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].map((x) => x.weight))].every(ok);
 }

@@ -11,6 +11,8 @@ import * as embedding from '../../../src/engine/kernels/embedding.ts';
 import * as matmul from '../../../src/engine/kernels/matmul.ts';
 import * as norm from '../../../src/engine/kernels/norm.ts';
 import * as rope from '../../../src/engine/kernels/rope.ts';
+import { markHalf } from '../../../src/engine/kernels/weight-storage.ts';
+import { packHalves } from '../../../src/engine/io/safetensors.ts';
 
 /** A buffer of the job, by index. */
 export interface Buf {
@@ -19,6 +21,7 @@ export interface Buf {
 
 type BufInit =
   | { kind: 'f32' | 'i32' | 'u32'; data: number[] }
+  | { kind: 'f16'; data: number[] } // a weight stored as packed halves (kernels/weight-storage.ts), rounded to nearest even
   | { kind: 'zeros'; count: number }
   | { kind: 'uniform'; data: number[] }; // f32 words
 
@@ -66,6 +69,8 @@ export const ALL_KERNELS: KernelSource[] = [
   ...rope.ROPE_KERNELS,
   ...attention.attentionKernels(TEST_MAX_HEAD_DIM),
   ...embedding.EMBEDDING_KERNELS,
+  ...matmul.MATMUL_F16_KERNELS,
+  ...embedding.EMBEDDING_F16_KERNELS,
   ...crossentropy.CROSSENTROPY_KERNELS,
   ...adamw.ADAMW_KERNELS,
 ];
@@ -79,6 +84,7 @@ export class Job {
     return { $buf: this.spec.buffers.length - 1 };
   }
   f32 = (data: ArrayLike<number>): Buf => this.add({ kind: 'f32', data: Array.from(data) });
+  f16 = (data: ArrayLike<number>): Buf => this.add({ kind: 'f16', data: Array.from(data) });
   i32 = (data: ArrayLike<number>): Buf => this.add({ kind: 'i32', data: Array.from(data) });
   u32 = (data: ArrayLike<number>): Buf => this.add({ kind: 'u32', data: Array.from(data) });
   zeros = (count: number): Buf => this.add({ kind: 'zeros', count });
@@ -110,6 +116,8 @@ export async function executeJob(device: GPUDevice, kernels: KernelSet, spec: Jo
     switch (b.kind) {
       case 'f32':
         return createStorage(device, Float32Array.from(b.data));
+      case 'f16':
+        return markHalf(createStorage(device, packHalves(Float32Array.from(b.data))));
       case 'i32':
         return createStorage(device, Int32Array.from(b.data));
       case 'u32':
