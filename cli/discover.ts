@@ -1,3 +1,5 @@
+// npm run train -- --method compare [--instruction TEXT] [--shots K]: the studio's readable-prompts table (template,
+// instruction, k-shot, PEZ, AutoPrompt, soft prompt and its nearest tokens, prefix) with the default settings.
 // npm run train -- --method pez|autoprompt: discovers a hard prompt (PEZ or AutoPrompt) on the training split
 // in headless Chromium (the studio's engine and tuning code), prints it with its validation metrics next to the
 // template alone; with --json one object per search step, then the summary. Options it reads:
@@ -9,6 +11,7 @@
 import { openHarness } from './chromium.ts';
 import { DEFAULT_PEZ_OPTIONS } from '../src/tuning/discrete/pez.ts';
 import { DEFAULT_AUTOPROMPT_OPTIONS } from '../src/tuning/discrete/autoprompt.ts';
+import { DEFAULT_BASELINE_REQUEST } from '../src/tuning/discrete/baselines.ts';
 import type { HarnessDiscoverRequest, HarnessTrainRequest } from '../test/browser/gpu-harness.ts';
 
 export interface DiscoverArgs {
@@ -67,6 +70,34 @@ export async function runDiscovery(a: DiscoverArgs): Promise<void> {
         (summary.discovered.macro_f1 === null ? '' : ` (macro-F1 ${summary.discovered.macro_f1.toFixed(3)})`) +
         `; ${summary.seconds.toFixed(1)} s`,
     );
+  } finally {
+    await session.close();
+  }
+}
+
+export interface CompareArgs {
+  model: HarnessTrainRequest['model'];
+  data: HarnessTrainRequest['data'];
+  instruction: string;
+  shots?: number;
+  seed?: number;
+  json: boolean;
+}
+
+export async function runComparison(a: CompareArgs): Promise<void> {
+  const request = { ...DEFAULT_BASELINE_REQUEST, instruction: a.instruction, shots: a.shots ?? DEFAULT_BASELINE_REQUEST.shots, seed: a.seed ?? DEFAULT_BASELINE_REQUEST.seed };
+  const session = await openHarness();
+  try {
+    const r = await session.page.evaluate((q) => window.engineHarness.compareBaselines(q), { model: a.model, data: a.data, request });
+    if (a.json) {
+      for (const row of r.rows) console.log(JSON.stringify(row));
+      console.log(JSON.stringify({ adapter: r.adapter, seconds: r.seconds }));
+      return;
+    }
+    console.log(`adapter: ${r.adapter}`);
+    for (const row of r.rows)
+      console.log(`${row.title.padEnd(30)} ${row.accuracy === null ? '   —  ' : row.accuracy.toFixed(3)}  ${row.promptText ? JSON.stringify(row.promptText) : ''}  (${row.note}; ${row.seconds.toFixed(1)} s)`);
+    console.log(`${r.seconds.toFixed(1)} s in all`);
   } finally {
     await session.close();
   }

@@ -3,6 +3,7 @@
 //   [--init meta:<file>]   start from a saved initialisation (npm run meta-train writes one)
 // npm run train -- --method pez|autoprompt [--virtual-tokens N] [--steps N] [--lr X] [--candidates K]: discovers a
 //   readable hard prompt instead (cli/discover.ts) and prints it with its validation metrics.
+// npm run train -- --method compare [--instruction TEXT] [--shots K]: the readable-prompts table (cli/discover.ts).
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHarness } from './chromium.ts';
-import { runDiscovery } from './discover.ts';
+import { runComparison, runDiscovery } from './discover.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
 import { METHODS } from '../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../src/tuning/methods/method.ts';
@@ -31,6 +32,8 @@ const { values: a } = parseArgs({
     dropout: { type: 'string' },
     init: { type: 'string' },
     candidates: { type: 'string' },
+    instruction: { type: 'string' },
+    shots: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
@@ -44,9 +47,9 @@ function fail(message: string): never {
 
 if (!a.data) fail('--data <file> is required (CSV, TSV or JSONL with input/output columns)');
 if (!existsSync(a.data)) fail(`data file ${a.data} does not exist`);
-const discrete = a.method === 'pez' || a.method === 'autoprompt'; // hard-prompt discovery (cli/discover.ts)
+const discrete = a.method === 'pez' || a.method === 'autoprompt' || a.method === 'compare'; // readable prompts (cli/discover.ts)
 const methodName = (discrete ? 'prompt' : a.method) as keyof typeof METHODS;
-if (!(methodName in METHODS)) fail(`--method must be one of ${[...Object.keys(METHODS), 'pez', 'autoprompt'].join(', ')}`);
+if (!(methodName in METHODS)) fail(`--method must be one of ${[...Object.keys(METHODS), 'pez', 'autoprompt', 'compare'].join(', ')}`);
 const num = (v: string | undefined, name: string) => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -101,9 +104,11 @@ if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
 
 if (discrete) {
   try {
-    await runDiscovery({
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) };
+    if (a.method === 'compare') await runComparison({ model, data, instruction: a.instruction ?? '', shots: num(a.shots, 'shots'), seed: num(a.seed, 'seed'), json: a.json! });
+    else await runDiscovery({
       method: a.method as 'pez' | 'autoprompt', model,
-      data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) },
+      data,
       promptLength: num(a['virtual-tokens'], 'virtual-tokens'), steps: num(a.steps, 'steps'), learningRate: num(a.lr, 'lr'),
       candidates: num(a.candidates, 'candidates'), batchSize: num(a.batch, 'batch'), seed: num(a.seed, 'seed'), json: a.json!,
     });

@@ -18,6 +18,7 @@ import type { CausalLM } from '../../src/engine/model/causal-lm.ts';
 import { Trainer } from '../../src/tuning/trainer.ts';
 import type { PezOptions } from '../../src/tuning/discrete/pez.ts';
 import type { AutoPromptOptions } from '../../src/tuning/discrete/autoprompt.ts';
+import type { BaselineRequest, BaselineRow } from '../../src/tuning/discrete/baselines.ts';
 
 export type { HarnessCaseFiles, HarnessResult };
 
@@ -39,12 +40,13 @@ declare global {
       bench: (req: HarnessBenchRequest) => Promise<HarnessBenchResult>;
       trajectory: (req: HarnessTrajectoryRequest) => Promise<{ gpu: number[]; reference: number[] }>;
       discover: (req: HarnessDiscoverRequest) => Promise<HarnessDiscoverResult>;
+      compareBaselines: (req: HarnessCompareRequest) => Promise<{ adapter: string; rows: BaselineRow[]; seconds: number }>;
       ready: boolean;
     };
   }
 }
 
-window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), compareBaselines: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
@@ -167,6 +169,28 @@ async function discover(req: HarnessDiscoverRequest): Promise<HarnessDiscoverRes
 }
 
 window.engineHarness.discover = discover;
+
+// The readable-prompts table (npm run train -- --method compare): the studio's comparison, on WebGPU.
+export interface HarnessCompareRequest {
+  model: HarnessTrainRequest['model'];
+  data: HarnessTrainRequest['data'];
+  request: BaselineRequest;
+}
+
+async function compareBaselinesOnGpu(req: HarnessCompareRequest): Promise<{ adapter: string; rows: BaselineRow[]; seconds: number }> {
+  const t0 = performance.now();
+  const gpu = await acquireGpu(navigator.gpu);
+  const session = new TuningSession();
+  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  await session.loadModel(files, gpu, { rows: Math.max(8, req.request.pez.batchSize, req.request.autoprompt.batchSize), tokens: 256 });
+  const d = session.setDataset({ ...req.data, seed: req.request.seed }, 16);
+  if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
+  const rows = await session.compareBaselines(req.request);
+  session.lm?.dispose();
+  return { adapter: gpu.adapter.name, rows, seconds: (performance.now() - t0) / 1000 };
+}
+
+window.engineHarness.compareBaselines = compareBaselinesOnGpu;
 window.engineHarness.bench = bench;
 
 // ── benchmarks (cli/bench.ts) ──────────────────────────────────────────────────────────────────────────
