@@ -12,6 +12,10 @@ import type { ModelConfig } from './config.ts';
 import { prefixRowWidth } from './config.ts';
 import { checkSampling, sampleToken, SamplingRng, type SamplingOptions } from './sampling.ts';
 
+/** Cache positions at most, on either backend: 2·L·N·KVH·hd floats stay small (GPT-2 small: 75 MB in f32 at its
+ *  1024 positions) where a model's own limit can be 32k or more. */
+export const MAX_CACHE_POSITIONS = 2048;
+
 export interface GenerateOptions extends SamplingOptions {
   maxNewTokens: number;
   /** Generation ends when one of these is drawn; it is not part of the output. */

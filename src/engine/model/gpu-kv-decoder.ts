@@ -17,10 +17,7 @@ import { padBatch } from './batch.ts';
 import type { ModelConfig } from './config.ts';
 import { prefixRowWidth } from './config.ts';
 import type { DecoderBuffers } from './gpu-buffers.ts';
-import { checkGenerationInput, type KvDecoder } from './generate.ts';
-
-/** Cache positions at most: 2·L·N·KVH·hd floats stay small (GPT-2 small: 75 MB at its 1024 positions). */
-export const MAX_CACHE_POSITIONS = 2048;
+import { checkGenerationInput, MAX_CACHE_POSITIONS, type KvDecoder } from './generate.ts';
 
 /** The prompt's forward with `record` adding commands to its encoder after the pass; next-token logits (V). */
 export type PrefillForward = (batch: TokenBatch, extras: ExtraInputs, record: (enc: GPUCommandEncoder) => void) => Promise<Float32Array>;

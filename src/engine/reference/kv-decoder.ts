@@ -4,7 +4,7 @@
 // attend to cache rows 0..their own position. The prompt runs as one chunk of n rows, a step as a chunk of one.
 import type { ExtraInputs } from '../model/batch.ts';
 import { prefixRowWidth, ropeInvFreq, type ModelConfig } from '../model/config.ts';
-import { checkGenerationInput, type KvDecoder } from '../model/generate.ts';
+import { checkGenerationInput, MAX_CACHE_POSITIONS, type KvDecoder } from '../model/generate.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import * as op from './ops.ts';
 
@@ -19,7 +19,7 @@ export class ReferenceKvDecoder implements KvDecoder {
     readonly cfg: ModelConfig,
     readonly w: ModelWeights,
   ) {
-    this.capacity = cfg.maxPositions;
+    this.capacity = Math.min(cfg.maxPositions, MAX_CACHE_POSITIONS);
     const rowWidth = cfg.kvHeads * cfg.headDim;
     this.kCache = Array.from({ length: cfg.layers }, () => new Float64Array(this.capacity * rowWidth));
     this.vCache = Array.from({ length: cfg.layers }, () => new Float64Array(this.capacity * rowWidth));
