@@ -6,6 +6,9 @@ import type { CausalLM } from '../engine/model/causal-lm.ts';
 import { loadModel, readJson, type LoadedModel } from '../engine/io/load-model.ts';
 import type { ModelFiles } from '../engine/io/model-files.ts';
 import { GpuCausalLM } from '../engine/model/gpu-lm.ts';
+import { chooseWeightStorage } from '../engine/model/memory.ts';
+import { fitsHalf } from '../engine/model/weights.ts';
+import type { WeightStorage } from '../engine/kernels/weight-storage.ts';
 import { ReferenceCausalLM } from '../engine/reference/reference-lm.ts';
 import { prefixRowWidth } from '../engine/model/config.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
@@ -57,16 +60,28 @@ export class TuningSession {
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
-  /** `gpu` null: the float64 CPU reference (the fallback without WebGPU; practical for the demo model only). */
-  async loadModel(files: ModelFiles, gpu: GpuContext | null, capacity = { rows: 8, tokens: 256 }): Promise<LoadedModel> {
+  /** How the loaded model's matrices sit on the GPU (f32 on the CPU fallback). */
+  weightStorage: WeightStorage = 'f32';
+
+  /**
+   * `gpu` null: the float64 CPU reference (the fallback without WebGPU; practical for the demo model only).
+   * `weightStorage` 'auto': f16 for F16/BF16 checkpoints or when f32 would exceed the device's buffer limits
+   * (model/memory.ts, chooseWeightStorage).
+   */
+  async loadModel(files: ModelFiles, gpu: GpuContext | null, capacity = { rows: 8, tokens: 256 }, weightStorage: WeightStorage | 'auto' = 'f32'): Promise<LoadedModel> {
     const loaded = await loadModel(files, this.hooks.onStatus);
     this.hooks.onStatus?.('reading the tokenizer');
     const tokConfig = (await files.has('tokenizer_config.json')) ? await readJson(files, 'tokenizer_config.json') : {};
     const tokenizer = tokenizerFromJson(await readJson(files, 'tokenizer.json'), tokConfig);
     this.hooks.onStatus?.(gpu ? 'uploading the weights to the GPU' : 'preparing the CPU fallback');
-    const lm = gpu
-      ? await GpuCausalLM.create(gpu, loaded.config, loaded.weights, { ...capacity, tokens: Math.min(capacity.tokens, loaded.config.maxPositions) })
-      : new ReferenceCausalLM(loaded.config, loaded.weights);
+    const cap = { ...capacity, tokens: Math.min(capacity.tokens, loaded.config.maxPositions) };
+    const storage = !gpu
+      ? 'f32'
+      : weightStorage !== 'auto'
+        ? weightStorage
+        : chooseWeightStorage(loaded.config, cap, gpu.device.limits, { half: loaded.halfPrecision, fitsHalf: fitsHalf(loaded.weights) });
+    const lm = gpu ? await GpuCausalLM.create(gpu, loaded.config, loaded.weights, cap, { weightStorage: storage }) : new ReferenceCausalLM(loaded.config, loaded.weights);
+    this.weightStorage = storage;
     this.lm?.dispose();
     this.lm = lm;
     this.tokenizer = tokenizer;

@@ -50,6 +50,7 @@ export interface ModelInfo {
   backend: 'webgpu' | 'cpu';
   /** Estimated GPU memory for weights + activations at the default batch, bytes. */
   memoryBytes: number;
+  /** The matrices sit on the GPU as halves (f16 weight storage, f32 arithmetic): F16/BF16 checkpoints, or f32 too big. */
   f16Weights: boolean;
   fromCache: boolean;
 }

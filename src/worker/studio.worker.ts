@@ -179,7 +179,8 @@ const api: StudioWorkerApi = {
     const files = filesFor(source);
     let loaded;
     try {
-      loaded = await session.loadModel(files, ctx);
+      // f16 weight storage for F16/BF16 checkpoints and for models whose f32 weights exceed the device's buffer limits.
+      loaded = await session.loadModel(files, ctx, undefined, 'auto');
     } catch (e) {
       const msg = (e as Error).message;
       throw new StudioError(/buffer|memory/.test(msg) ? 'too-large' : 'model-load', msg);
@@ -193,8 +194,8 @@ const api: StudioWorkerApi = {
     emit({ type: 'model-status', message: 'ready' });
     return {
       name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,
-      vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: ctx ? 'webgpu' : 'cpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }).total,
-      f16Weights: false, fromCache: false,
+      vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: ctx ? 'webgpu' : 'cpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }, session.weightStorage).total,
+      f16Weights: session.weightStorage === 'f16', fromCache: false,
     };
   },
 

@@ -17,6 +17,8 @@ import { roundToStorage, type ModelWeights } from '../../src/engine/model/weight
 import { referenceBackward, referenceForward } from '../../src/engine/reference/decoder.ts';
 import { ReferenceCausalLM } from '../../src/engine/reference/reference-lm.ts';
 import { fromBase64 } from './run-case.ts';
+import { TuningSession } from '../../src/tuning/session.ts';
+import type { ModelFiles } from '../../src/engine/io/model-files.ts';
 
 /** The golden runner's three measures: |Δloss| / loss, max |Δlogit|, max |Δgrad| / max |grad|. */
 export interface Errors {
@@ -49,7 +51,7 @@ export interface F16HarnessRequest {
 
 declare global {
   interface Window {
-    f16Harness: { ready: boolean; run: (req: F16HarnessRequest) => Promise<F16HarnessResult> };
+    f16Harness: { ready: boolean; run: (req: F16HarnessRequest) => Promise<F16HarnessResult>; sessionStorage: (files: Record<string, string>) => Promise<string> };
   }
 }
 
@@ -151,4 +153,22 @@ async function run(req: F16HarnessRequest): Promise<F16HarnessResult> {
   }
 }
 
-window.f16Harness = { ready: true, run };
+/** The storage the studio's session picks with 'auto' (what the worker asks for) for a folder of base64 files. */
+async function sessionStorage(files: Record<string, string>): Promise<string> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const session = new TuningSession();
+  const modelFiles: ModelFiles = {
+    label: 'test',
+    has: async (name) => name in files,
+    read: async (name) => fromBase64(files[name]).buffer as ArrayBuffer,
+  };
+  try {
+    await session.loadModel(modelFiles, gpu, { rows: 1, tokens: 32 }, 'auto');
+    return session.weightStorage;
+  } finally {
+    session.lm?.dispose();
+    gpu.device.destroy();
+  }
+}
+
+window.f16Harness = { ready: true, run, sessionStorage };

@@ -13,6 +13,8 @@ export interface LoadedModel {
   rawConfig: Record<string, unknown>;
   /** Bytes of weight data read (for the UI's memory estimate). */
   weightBytes: number;
+  /** The checkpoint stores weights as F16 or BF16 (the studio then keeps them as halves on the GPU too). */
+  halfPrecision: boolean;
 }
 
 export async function readJson(files: ModelFiles, name: string): Promise<Record<string, unknown>> {
@@ -66,5 +68,6 @@ export async function loadModel(files: ModelFiles, onStatus?: (message: string) 
   }
   onStatus?.('arranging weights');
   const weights = loadWeights(config, tensors.lookup, tensors.names, files.label);
-  return { config, weights, rawConfig, weightBytes };
+  const halfPrecision = Object.values(shards).some((f) => Object.values(f.header).some((e) => e.dtype !== 'F32'));
+  return { config, weights, rawConfig, weightBytes, halfPrecision };
 }

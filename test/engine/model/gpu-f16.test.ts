@@ -59,3 +59,15 @@ describe('f16 weight storage (WebGPU)', () => {
     }, 300_000);
   }
 });
+
+describe('f16 weight storage chosen by the studio session (worker: loadModel with weightStorage auto)', () => {
+  it('BF16 checkpoint → f16; the F32 demo model → f32', async () => {
+    const b64 = (path: string) => readFileSync(path).toString('base64');
+    const demo = 'public/models/demo';
+    const tokenizer = { 'tokenizer.json': b64(join(demo, 'tokenizer.json')), 'tokenizer_config.json': b64(join(demo, 'tokenizer_config.json')) };
+    const bf16 = join(defaultGoldenDir(), 'llama-bf16-prompt');
+    const half = await session.page.evaluate((f) => window.f16Harness.sessionStorage(f), { ...tokenizer, 'config.json': b64(join(bf16, 'config.json')), 'model.safetensors': b64(join(bf16, 'model.safetensors')) });
+    const full = await session.page.evaluate((f) => window.f16Harness.sessionStorage(f), { ...tokenizer, 'config.json': b64(join(demo, 'config.json')), 'model.safetensors': b64(join(demo, 'model.safetensors')) });
+    expect([half, full]).toEqual(['f16', 'f32']);
+  }, 120_000);
+});
