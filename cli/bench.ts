@@ -1,6 +1,7 @@
 // npm run bench -- [--json] [--dawn] [--reps N]: matmul GFLOP/s next to the naive kernel, and training-step time,
 // tokens/s, achieved GFLOP/s, dispatches per step and GPU memory for the demo model and a GPT-2-small-shaped model
-// with random weights; generation tokens/s on the demo model with the KV cache next to the full recompute.
+// with random weights, each with f32 and f16 weight storage; generation tokens/s on the demo model with the KV
+// cache next to the full recompute.
 // Chromium by default (SwiftShader without a GPU); --dawn for Dawn in Node on a real GPU.
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/gpu-harness.ts';
@@ -28,9 +29,9 @@ if (a.json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`adapter: ${result.adapter} [${result.features.join(', ')}]`);
   for (const m of result.matmul)
-    console.log(`matmul ${m.shape}: ${m.tiledGflops.toFixed(2)} GFLOP/s, naive ${m.naiveGflops.toFixed(2)} GFLOP/s, ${m.speedup.toFixed(1)}×`);
+    console.log(`matmul ${m.shape}: ${m.tiledGflops.toFixed(2)} GFLOP/s, naive ${m.naiveGflops.toFixed(2)} GFLOP/s, ${m.speedup.toFixed(1)}×; f16 weights ${m.f16Gflops.toFixed(2)} GFLOP/s`);
   for (const s of result.steps)
-    console.log(`${s.model} (${(s.parameters / 1e6).toFixed(1)}M params) batch ${s.batch}: ${s.stepMs.toFixed(0)} ms/step, ${s.tokensPerSecond.toFixed(0)} tokens/s, ${s.gflops.toFixed(2)} GFLOP/s, ${s.dispatchesPerStep} dispatches/step, ~${s.gpuMemoryMiB.toFixed(0)} MiB`);
+    console.log(`${s.model} (${(s.parameters / 1e6).toFixed(1)}M params) batch ${s.batch}, ${s.weightStorage} weights (${s.weightMiB.toFixed(1)} MiB): ${s.stepMs.toFixed(0)} ms/step, ${s.tokensPerSecond.toFixed(0)} tokens/s, ${s.gflops.toFixed(2)} GFLOP/s, ${s.dispatchesPerStep} dispatches/step, ~${s.gpuMemoryMiB.toFixed(0)} MiB`);
   for (const g of result.generation)
     console.log(
       `generation ${g.model}, ${g.promptTokens}-token prompt, ${g.newTokens} new tokens (greedy): KV cache ${g.cachedTokensPerSecond.toFixed(1)} tokens/s ` +

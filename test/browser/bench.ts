@@ -3,18 +3,22 @@
 // weights (built in memory) and for given models.
 import type { GpuContext } from '../../src/engine/gpu/device.ts';
 import { KernelSet, ProgramBuilder } from '../../src/engine/gpu/program.ts';
-import { MATMUL_KERNELS, matmulForward, matmulNaive } from '../../src/engine/kernels/matmul.ts';
+import { MATMUL_F16_KERNELS, MATMUL_KERNELS, matmulForward, matmulNaive } from '../../src/engine/kernels/matmul.ts';
+import { markHalf } from '../../src/engine/kernels/weight-storage.ts';
+import { packHalves } from '../../src/engine/io/safetensors.ts';
 import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import { parseModelConfig, type ModelConfig } from '../../src/engine/model/config.ts';
 import { countLayerParameters, type ModelWeights, type Tensor } from '../../src/engine/model/weights.ts';
 import { padBatch } from '../../src/engine/model/batch.ts';
 import { estimateGpuBytes } from '../../src/engine/model/memory.ts';
+import type { WeightStorage } from '../../src/engine/kernels/weight-storage.ts';
 
 export interface MatmulBench {
   shape: string;
   tiledGflops: number;
   naiveGflops: number;
   speedup: number;
+  f16Gflops: number; // the same tiled kernel reading W as packed halves (f16 weight storage)
 }
 
 export interface StepBench {
@@ -26,6 +30,8 @@ export interface StepBench {
   gflops: number; // ≈ 4 × params × tokens per step (no weight gradients), over the step time
   dispatchesPerStep: number;
   gpuMemoryMiB: number;
+  weightStorage: WeightStorage;
+  weightMiB: number; // GPU bytes of the uploaded model tensors, measured (not estimated)
 }
 
 async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder) => void, reps: number): Promise<number> {
@@ -44,7 +50,7 @@ async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder
 }
 
 export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: number, reps: number): Promise<MatmulBench> {
-  const kernels = await KernelSet.compile(gpu.device, MATMUL_KERNELS, gpu.asyncPipelines);
+  const kernels = await KernelSet.compile(gpu.device, [...MATMUL_KERNELS, ...MATMUL_F16_KERNELS], gpu.asyncPipelines);
   const buf = (n: number) => {
     const b = gpu.device.createBuffer({ size: 4 * n, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     gpu.device.queue.writeBuffer(b, 0, Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
@@ -54,6 +60,11 @@ export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: numb
   const w = buf(N * K);
   const y = buf(M * N);
   const zero = buf(4);
+  const w16 = markHalf(gpu.device.createBuffer({ size: Math.ceil((2 * N * K) / 16) * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }));
+  gpu.device.queue.writeBuffer(w16, 0, packHalves(Float32Array.from({ length: N * K }, (_, i) => Math.sin(i))));
+  const half = new ProgramBuilder(kernels);
+  matmulForward(half, y, x, w16, null, zero, { M, N, K });
+  const hp = half.build();
   const tiled = new ProgramBuilder(kernels);
   matmulForward(tiled, y, x, w, null, zero, { M, N, K });
   const naive = new ProgramBuilder(kernels);
@@ -62,9 +73,10 @@ export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: numb
   const np = naive.build();
   const tTiled = await timeSubmits(gpu, (p) => tp.encode(p), reps);
   const tNaive = await timeSubmits(gpu, (p) => np.encode(p), Math.max(1, Math.floor(reps / 2)));
+  const tHalf = await timeSubmits(gpu, (p) => hp.encode(p), reps);
   const flops = 2 * M * N * K;
-  for (const b of [x, w, y, zero]) b.destroy();
-  return { shape: `${M}x${N}x${K}`, tiledGflops: flops / tTiled / 1e9, naiveGflops: flops / tNaive / 1e9, speedup: tNaive / tTiled };
+  for (const b of [x, w, w16, y, zero]) b.destroy();
+  return { shape: `${M}x${N}x${K}`, tiledGflops: flops / tTiled / 1e9, naiveGflops: flops / tNaive / 1e9, speedup: tNaive / tTiled, f16Gflops: flops / tHalf / 1e9 };
 }
 
 /** Random weights of the canonical layout for a config (no checkpoint needed). */
@@ -99,8 +111,8 @@ export function randomWeights(cfg: ModelConfig): ModelWeights {
 export const GPT2_SMALL = parseModelConfig({ model_type: 'gpt2', n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 });
 
 /** Prompt-tuning training steps (forward + activation backward + grad readback) on `rows × tokens` batches. */
-export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig, weights: ModelWeights, rows: number, tokens: number, virtual: number, reps: number): Promise<StepBench> {
-  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows, tokens: tokens + virtual, virtualTokens: virtual, targets: rows * 4 });
+export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig, weights: ModelWeights, rows: number, tokens: number, virtual: number, reps: number, storage: WeightStorage = 'f32'): Promise<StepBench> {
+  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows, tokens: tokens + virtual, virtualTokens: virtual, targets: rows * 4 }, { weightStorage: storage });
   try {
     const ids = Array.from({ length: rows }, (_, b) => Array.from({ length: tokens }, (_, t) => (b * 31 + t * 7) % cfg.vocabSize));
     // Four scored tokens per row, as a classification-style batch.
@@ -121,7 +133,9 @@ export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig
       tokensPerSecond: tok / step,
       gflops: (4 * params * tok) / step / 1e9,
       dispatchesPerStep: lm.lastDispatchCount,
-      gpuMemoryMiB: estimateGpuBytes(cfg, { rows, tokens: tokens + virtual }).total / 2 ** 20,
+      gpuMemoryMiB: estimateGpuBytes(cfg, { rows, tokens: tokens + virtual }, storage).total / 2 ** 20,
+      weightStorage: storage,
+      weightMiB: lm.weightBytes / 2 ** 20,
     };
   } finally {
     lm.dispose();

@@ -212,8 +212,11 @@ export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFi
   const matmul = [await benchMatmul(gpu, 512, 768, 768, req.reps), await benchMatmul(gpu, 64, 2048, 512, req.reps)];
   const steps: StepBench[] = [];
   const demo = await loadModel(demoFiles);
-  steps.push(await benchSteps(gpu, 'demo (bundled)', demo.config, demo.weights, 8, 24, 16, req.reps));
-  steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, randomWeights(GPT2_SMALL), req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2))));
+  // Each model with f32 and with f16 weight storage, same run.
+  for (const storage of ['f32', 'f16'] as const) steps.push(await benchSteps(gpu, 'demo (bundled)', demo.config, demo.weights, 8, 24, 16, req.reps, storage));
+  const gpt2 = randomWeights(GPT2_SMALL);
+  for (const storage of ['f32', 'f16'] as const)
+    steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2)), storage));
   const f = gpu.adapter.features;
   const generation = [await benchGeneration(gpu, 'demo (bundled)', demo.config, demo.weights, 24, 32)];
   return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation };
