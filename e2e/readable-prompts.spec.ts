@@ -32,9 +32,12 @@ test('compare prompts: one table with a number per row and a copyable PEZ prompt
     await p.setNumber(field, value);
   await p.compare.click();
   await expect(p.progress).toBeVisible();
+  // The comparison holds the engine: a training run cannot be started beside it.
+  await expect(app.train.start).toBeDisabled();
   await expect(p.table).toBeVisible();
   for (const id of PROMPT_ROWS) await expect(p.row(id)).toHaveAttribute('data-state', 'done', { timeout: 360_000 });
   await expect(p.progress).toBeHidden();
+  await expect(app.train.start).toBeEnabled();
 
   const accuracies = Object.fromEntries(await Promise.all(PROMPT_ROWS.map(async (id) => [id, await p.accuracy(id)] as const)));
   console.log(`validation accuracy per row: ${JSON.stringify(accuracies)}`);

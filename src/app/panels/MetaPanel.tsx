@@ -9,6 +9,7 @@ import { Panel } from '../components/Panel.tsx';
 import { useMeta } from '../meta-store.ts';
 import type { MetaSetup } from '../project.ts';
 import { updateProject, useStudio } from '../store.ts';
+import { useEngineJob } from '../engine-busy.ts';
 
 const ALGORITHMS: { value: MetaSetup['algorithm']; label: string; title: string }[] = [
   { value: 'fomaml', label: 'FO-MAML', title: 'first-order MAML over the prompt (MetaPrompting): the query gradient after k inner steps moves the start' },
@@ -32,10 +33,10 @@ export function MetaPanel() {
   const datasetId = useStudio((s) => s.project.datasetId);
   const choices = useStudio((s) => s.data.choices);
   const modelReady = useStudio((s) => s.model.state === 'ready');
-  const trainBusy = useStudio((s) => s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating');
+  const engineJob = useEngineJob();
   const state = useMeta();
   const set = (value: Partial<MetaSetup>) => updateProject((p) => ({ meta: { ...p.meta, ...value } }));
-  const busy = trainBusy || state.running !== null || !modelReady;
+  const busy = engineJob !== null || !modelReady;
   const last = state.progress.at(-1);
   const curves = state.comparison ? state.comparison.curves : liveCurves(state.livePoints);
   const candidates = (choices ?? []).filter((c) => c.id !== datasetId);

@@ -9,6 +9,7 @@ import type { PromptsSetup } from '../project.ts';
 import { usePrompts } from '../prompts-store.ts';
 import { updateProject, useStudio } from '../store.ts';
 import { BASELINE_ROWS_UI } from './baseline-rows.ts';
+import { useEngineJob } from '../engine-busy.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -19,10 +20,10 @@ export function PromptsPanel() {
   const prompts = useStudio((s) => s.project.prompts);
   const modelReady = useStudio((s) => s.model.state === 'ready');
   const kind = useStudio((s) => s.data.summary?.kind ?? 'classification');
-  const trainBusy = useStudio((s) => s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating');
+  const engineJob = useEngineJob();
   const state = usePrompts();
   const set = (value: Partial<PromptsSetup>) => updateProject((p) => ({ prompts: { ...p.prompts, ...value } }));
-  const busy = trainBusy || state.running !== null || !modelReady;
+  const busy = engineJob !== null || !modelReady;
   const byId = new Map(state.rows.map((r) => [r.id, r]));
   const metric = kind === 'generation' ? 'exact match' : 'accuracy';
 

@@ -6,6 +6,7 @@ import { Panel } from '../components/Panel.tsx';
 import { fixed, formatDuration } from '../format.ts';
 import { useStudio } from '../store.ts';
 import { RunList } from './RunList.tsx';
+import { useEngineJob } from '../engine-busy.ts';
 
 export function TrainPanel() {
   const train = useStudio((s) => s.train);
@@ -16,12 +17,14 @@ export function TrainPanel() {
   const { phase, last } = train;
   const running = phase === 'training' || phase === 'evaluating';
   const active = running || phase === 'paused';
+  const engineJob = useEngineJob(); // meta-learning or a prompt comparison holds the engine too
+  const otherJob = engineJob !== null && engineJob !== 'training' ? engineJob : null;
   const total = current?.config.steps ?? 0;
   const step = active ? (last?.step ?? 0) : (current?.steps.at(-1)?.step ?? last?.step ?? 0);
   return (
     <Panel title="Train" id="train">
       <div className="train-controls">
-        <button type="button" className="primary" data-testid="train.start" disabled={active || !modelReady} onClick={() => void startTraining()}>
+        <button type="button" className="primary" data-testid="train.start" disabled={active || otherJob !== null || !modelReady} title={otherJob ? `wait for the ${otherJob} to finish` : undefined} onClick={() => void startTraining()}>
           ▶ Train
         </button>
         <button type="button" data-testid="train.pause" disabled={phase !== 'training'} onClick={() => void pauseTraining()}>

@@ -32,6 +32,7 @@ export interface PreparedDataset {
   tooLong: TooLongRow[];
   preview: { text: string; target: string; tokens: number };
   template: string;
+  target: TargetOptions; // how answers were written after the template (k-shot demonstrations follow it too)
 }
 
 /** Classification or free text, with the label counts (see labels.ts for the rule). */
@@ -82,5 +83,6 @@ export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: Mod
       ? { text: renderTemplate(req.template, first.input), target: targetText(first.output, targetOptions), tokens: first.prompt.length + first.target.length }
       : { text: '', target: '', tokens: 0 },
     template: req.template,
+    target: targetOptions,
   };
 }

@@ -141,7 +141,7 @@ export function kShotContext(tok: TextTokenizer, dataset: PreparedDataset, k: nu
   for (let round = 0; picked.length < k && queues.some((q) => q.length > round); round++)
     for (const q of queues) if (round < q.length && picked.length < k) picked.push(q[round]);
   const longest = Math.max(0, ...dataset.validation.map((e) => tok.encode(renderTemplate(dataset.template, e.input)).length + e.target.length));
-  const demo = (e: EncodedExample) => `${renderTemplate(dataset.template, e.input)}${targetText(e.output)}\n\n`;
+  const demo = (e: EncodedExample) => `${renderTemplate(dataset.template, e.input)}${targetText(e.output, dataset.target)}\n\n`;
   let text = '';
   let shots = 0;
   for (const e of picked) {

@@ -94,4 +94,12 @@ describe('kShotContext', () => {
     expect(none.shots).toBe(0);
     expect(none.note).toMatch(/no demonstration fits/);
   });
+
+  it('writes the answers of the demonstrations the way the dataset writes its targets (no leading space when it is off)', () => {
+    const tok = session.tokenizer!;
+    const d = { ...session.dataset!, target: { leadingSpace: false } };
+    const demos = kShotContext(tok, d, 2, 1, 256).text.split('\n\n').filter(Boolean);
+    expect(demos).toHaveLength(2);
+    for (const t of demos) expect(d.train.some((e) => `${renderTemplate(TEMPLATE, e.input)}${e.output}` === t)).toBe(true);
+  });
 });
