@@ -7,6 +7,11 @@ import { acquireGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 let cached: Promise<GpuContext> | null = null;
+// Dawn's instance lives exactly as long as the object `create` returns is reachable. Held only by a local, it was
+// garbage-collected while the device was still in use, and the next event-processing tick ran on freed memory:
+// the "nondeterministic" SwiftShader aborts (segfault in CallbackTaskManager::Flush, glibc's futex errors on a
+// freed mutex) were this. Held here until releaseDawn(), which lets the process exit.
+let dawnInstance: GPU | null = null;
 
 /** One shared Dawn device per process. Throws a clear reason when no adapter exists (never skips). */
 export function dawnGpu(): Promise<GpuContext> {
@@ -15,6 +20,7 @@ export function dawnGpu(): Promise<GpuContext> {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     Object.assign(globalThis, globals);
     const gpu = create([]) as unknown as GPU;
+    dawnInstance = gpu;
     cached = acquireGpu(gpu, { asyncPipelines: false }).catch((e: unknown) => {
       throw new Error(
         `No WebGPU adapter in Node (Dawn): ${(e as Error).message}\n` +
@@ -24,4 +30,10 @@ export function dawnGpu(): Promise<GpuContext> {
     });
   }
   return cached;
+}
+
+/** Drops the Dawn instance (after every device is done with), so that Node's event loop can end. */
+export function releaseDawn(): void {
+  dawnInstance = null;
+  cached = null;
 }
