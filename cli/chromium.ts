@@ -1,7 +1,7 @@
 // Node-side driver for engine pages in headless Chromium (Debian's /usr/bin/chromium, WebGPU on SwiftShader when
 // there is no GPU): starts a Vite server on the repository and opens a page of it.
-// Why Chromium and not Dawn in Node for correctness runs: on this machine Dawn-in-Node + SwiftShader aborts
-// nondeterministically (futex / std::system_error) on non-trivial shaders, while Chromium runs them reliably.
+// Used where the studio's own environment matters: the golden cases in a page and a module Web Worker
+// (`npm run golden -- --chromium`), the CLI trainer, and the model-level tests.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { fileURLToPath } from 'node:url';

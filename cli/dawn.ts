@@ -10,8 +10,8 @@ let cached: Promise<GpuContext> | null = null;
 // Dawn's instance lives exactly as long as the object `create` returns is reachable. Held only by a local, it was
 // garbage-collected while the device was still in use, and the next event-processing tick ran on freed memory:
 // the "nondeterministic" SwiftShader aborts (segfault in CallbackTaskManager::Flush, glibc's futex errors on a
-// freed mutex) were this. Held here until releaseDawn(), which lets the process exit.
-let dawnInstance: GPU | null = null;
+// freed mutex) were this. The cached context holds it (GpuContext.instance) until releaseDawn(), which lets the
+// process exit.
 
 /** One shared Dawn device per process. Throws a clear reason when no adapter exists (never skips). */
 export function dawnGpu(): Promise<GpuContext> {
@@ -20,8 +20,7 @@ export function dawnGpu(): Promise<GpuContext> {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     Object.assign(globalThis, globals);
     const gpu = create([]) as unknown as GPU;
-    dawnInstance = gpu;
-    cached = acquireGpu(gpu, { asyncPipelines: false }).catch((e: unknown) => {
+    cached = acquireGpu(gpu).catch((e: unknown) => {
       throw new Error(
         `No WebGPU adapter in Node (Dawn): ${(e as Error).message}\n` +
           `Install Debian's chromium (for SwiftShader, ${SWIFTSHADER_ICD}) and libvulkan1, ` +
@@ -34,6 +33,5 @@ export function dawnGpu(): Promise<GpuContext> {
 
 /** Drops the Dawn instance (after every device is done with), so that Node's event loop can end. */
 export function releaseDawn(): void {
-  dawnInstance = null;
   cached = null;
 }

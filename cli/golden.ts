@@ -1,15 +1,20 @@
-// npm run golden -- [<dir>] [--dawn]: every golden case under <dir> (default ../shared/fixtures/golden) through
-// the WebGPU engine — in headless Chromium by default, or Dawn in Node with --dawn (for real GPUs; see
-// cli/chromium.ts for why not SwiftShader) — one line per case with its loss, logits and gradient errors, then
-// `golden: N passed, M failed`; exits 1 if any case fails.
+// npm run golden -- [<dir>] [--chromium]: every golden case under <dir> (default ../shared/fixtures/golden) through
+// the WebGPU engine — Dawn in Node by default (SwiftShader without a GPU), or with --chromium in a headless Chromium
+// page and the first case again inside a module Web Worker, where the studio runs its engine — one line per case
+// with its loss, logits and gradient errors, then `golden: N passed, M failed`; exits 1 if any case fails.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareGolden, defaultGoldenDir, listGoldenCases, loadGoldenCase, withinTolerance, type GoldenCase } from './golden-case.ts';
 import type { HarnessCaseFiles, HarnessResult } from '../test/browser/gpu-harness.ts';
 
 const args = process.argv.slice(2);
-const useDawn = args.includes('--dawn');
+const useDawn = !args.includes('--chromium');
 const dir = args.find((a) => !a.startsWith('--')) ?? defaultGoldenDir();
+const unknown = args.filter((a) => a.startsWith('--') && a !== '--chromium' && a !== '--dawn');
+if (unknown.length > 0) {
+  console.error(`unknown option ${unknown.join(' ')}; usage: npm run golden -- [<dir>] [--chromium]`);
+  process.exit(2);
+}
 
 type Runner = {
   adapter: () => Promise<string>;
@@ -45,7 +50,7 @@ async function chromiumRunner(): Promise<Runner> {
 }
 
 async function dawnRunner(): Promise<Runner> {
-  const { dawnGpu } = await import('./dawn.ts');
+  const { dawnGpu, releaseDawn } = await import('./dawn.ts');
   const { GpuCausalLM } = await import('../src/engine/model/gpu-lm.ts');
   const gpu = await dawnGpu();
   return {
@@ -60,7 +65,7 @@ async function dawnRunner(): Promise<Runner> {
         lm.dispose();
       }
     },
-    close: async () => {},
+    close: async () => releaseDawn(),
   };
 }
 

@@ -50,7 +50,7 @@ async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder
 }
 
 export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: number, reps: number): Promise<MatmulBench> {
-  const kernels = await KernelSet.compile(gpu.device, [...MATMUL_KERNELS, ...MATMUL_F16_KERNELS], gpu.asyncPipelines);
+  const kernels = await KernelSet.compile(gpu.device, [...MATMUL_KERNELS, ...MATMUL_F16_KERNELS]);
   const buf = (n: number) => {
     const b = gpu.device.createBuffer({ size: 4 * n, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     gpu.device.queue.writeBuffer(b, 0, Float32Array.from({ length: n }, (_, i) => Math.sin(i)));

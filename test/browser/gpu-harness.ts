@@ -1,14 +1,12 @@
 // Runs the WebGPU engine inside Chromium for Node-side drivers (cli/golden.ts, GPU tests): a page-level API on
 // `window.engineHarness`. Inputs arrive as base64 file contents, exactly the files of a golden case directory.
 import * as Comlink from 'comlink';
-import { acquireGpu, type GpuContext } from '../../src/engine/gpu/device.ts';
+import { acquireGpu } from '../../src/engine/gpu/device.ts';
 import { fromBase64, runCase, type HarnessCaseFiles, type HarnessResult } from './run-case.ts';
 import { TuningSession } from '../../src/tuning/session.ts';
 import { hubModelFiles, httpModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
 import type { TrainConfig } from '../../src/tuning/train-config.ts';
-import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
-import { benchGeneration, type GenerationBench } from './bench-generation.ts';
-import { loadModel } from '../../src/engine/io/load-model.ts';
+import { runBench, type HarnessBenchRequest, type HarnessBenchResult } from './bench-suite.ts';
 import { parseModelConfig } from '../../src/engine/model/config.ts';
 import { parseSafetensors } from '../../src/engine/io/safetensors.ts';
 import { loadWeights } from '../../src/engine/model/load-weights.ts';
@@ -20,7 +18,7 @@ import type { PezOptions } from '../../src/tuning/discrete/pez.ts';
 import type { AutoPromptOptions } from '../../src/tuning/discrete/autoprompt.ts';
 import type { BaselineRequest, BaselineRow } from '../../src/tuning/discrete/baselines.ts';
 
-export type { HarnessCaseFiles, HarnessResult };
+export type { HarnessCaseFiles, HarnessResult, HarnessBenchRequest, HarnessBenchResult };
 
 async function runCaseInWorker(files: HarnessCaseFiles): Promise<HarnessResult> {
   const worker = new Worker(new URL('./golden.worker.ts', import.meta.url), { type: 'module' });
@@ -193,35 +191,7 @@ async function compareBaselinesOnGpu(req: HarnessCompareRequest): Promise<{ adap
 window.engineHarness.compareBaselines = compareBaselinesOnGpu;
 window.engineHarness.bench = bench;
 
-// ── benchmarks (cli/bench.ts) ──────────────────────────────────────────────────────────────────────────
-export interface HarnessBenchRequest {
-  reps: number;
-  gpt2Rows: number;
-  gpt2Tokens: number;
-}
-
-export interface HarnessBenchResult {
-  adapter: string;
-  features: string[];
-  matmul: MatmulBench[];
-  steps: StepBench[];
-  generation: GenerationBench[];
-}
-
-export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFiles: ModelFiles): Promise<HarnessBenchResult> {
-  const matmul = [await benchMatmul(gpu, 512, 768, 768, req.reps), await benchMatmul(gpu, 64, 2048, 512, req.reps)];
-  const steps: StepBench[] = [];
-  const demo = await loadModel(demoFiles);
-  // Each model with f32 and with f16 weight storage, same run.
-  for (const storage of ['f32', 'f16'] as const) steps.push(await benchSteps(gpu, 'demo (bundled)', demo.config, demo.weights, 8, 24, 16, req.reps, storage));
-  const gpt2 = randomWeights(GPT2_SMALL);
-  for (const storage of ['f32', 'f16'] as const)
-    steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2)), storage));
-  const f = gpu.adapter.features;
-  const generation = [await benchGeneration(gpu, 'demo (bundled)', demo.config, demo.weights, 24, 32)];
-  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation };
-}
-
+// ── benchmarks (cli/bench.ts; the suite itself is in bench-suite.ts, which Dawn in Node runs too) ─────────
 async function bench(req: HarnessBenchRequest): Promise<HarnessBenchResult> {
   const gpu = await acquireGpu(navigator.gpu);
   return runBench(gpu, req, httpModelFiles('demo', new URL('/models/demo/', location.href).toString()));

@@ -24,8 +24,7 @@ export function createUniform(device: GPUDevice, data: ArrayBufferView): GPUBuff
   return buffer;
 }
 
-/** Buffers allocated once and kept by name, so messages and debugging can say which one is which
- *  (GPU-side labels are off: Dawn in Node aborts on labelled pipelines, see program.ts). */
+/** Buffers allocated once and kept by name (also their GPU label), so messages can say which one is which. */
 export class NamedBuffers {
   private readonly byName = new Map<string, GPUBuffer>();
   constructor(private readonly device: GPUDevice) {}
@@ -51,6 +50,7 @@ export class NamedBuffers {
 
   private add(name: string, b: GPUBuffer): GPUBuffer {
     if (this.byName.has(name)) throw new Error(`buffer ${name} already exists`);
+    b.label = name;
     this.byName.set(name, b);
     return b;
   }

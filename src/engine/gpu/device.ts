@@ -28,11 +28,11 @@ export interface AdapterSummary {
 export interface GpuContext {
   device: GPUDevice;
   adapter: AdapterSummary;
+  /** The `navigator.gpu` the device came from. Dawn in Node frees its instance, and with it every device, when
+   *  this object is garbage-collected, so whoever holds the context holds it too. */
+  instance: GPU;
   /** Resolves when the device is lost (driver reset, tab backgrounded too long, GPU removed). */
   lost: Promise<GPUDeviceLostInfo>;
-  /** Compile pipelines with createComputePipelineAsync. Off for Dawn in Node: there it crashes (SIGSEGV) on our
-   *  larger shaders with SwiftShader, measured here; the synchronous call compiles the same WGSL fine. */
-  asyncPipelines: boolean;
 }
 
 export class NoWebGpuError extends Error {
@@ -75,7 +75,7 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
 }
 
 /** Acquires a device from `gpu` (navigator.gpu in a browser, `webgpu`'s create() in Node). */
-export async function acquireGpu(gpu: GPU | undefined, options: { asyncPipelines?: boolean } = {}): Promise<GpuContext> {
+export async function acquireGpu(gpu: GPU | undefined): Promise<GpuContext> {
   if (!gpu) throw new NoWebGpuError('This browser does not expose WebGPU (navigator.gpu is missing).');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new NoWebGpuError('WebGPU is present but no GPU adapter is available.');
@@ -96,5 +96,5 @@ export async function acquireGpu(gpu: GPU | undefined, options: { asyncPipelines
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
     },
   });
-  return { device, adapter: summary, lost: device.lost, asyncPipelines: options.asyncPipelines ?? true };
+  return { device, adapter: summary, instance: gpu, lost: device.lost };
 }

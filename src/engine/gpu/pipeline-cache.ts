@@ -21,25 +21,10 @@ function cacheOf(device: GPUDevice): Cache {
   return c;
 }
 
-// No `label`s on GPU objects anywhere in the engine: Dawn in Node aborts on labelled pipelines (measured here).
 function describe(device: GPUDevice, s: PipelineSpec): GPUComputePipelineDescriptor {
   const compute: GPUProgrammableStage = { module: device.createShaderModule({ code: s.code }), entryPoint: s.entryPoint ?? 'main' };
   if (s.constants) compute.constants = s.constants; // only when present: an explicit undefined is not a record
   return { layout: 'auto', compute };
-}
-
-/** Synchronous compile (Dawn in Node: awaiting between pipeline creations aborts the process there, and
- *  createComputePipelineAsync crashes on our larger shaders with SwiftShader — both measured here).
- *  WGSL errors arrive as uncaptured device errors. */
-export function getPipelineSync(device: GPUDevice, s: PipelineSpec): GPUComputePipeline {
-  const cache = cacheOf(device);
-  const key = pipelineKey(s);
-  const hit = cache.get(key);
-  if (hit && !(hit instanceof Promise)) return hit;
-  if (hit) throw new Error('pipeline is being compiled asynchronously on this device; await getPipeline instead');
-  const p = device.createComputePipeline(describe(device, s));
-  cache.set(key, p);
-  return p;
 }
 
 /** createComputePipelineAsync with a readable error (compilation messages with line:column) on failure. */

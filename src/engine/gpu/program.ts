@@ -1,7 +1,7 @@
 // A recorded sequence of compute dispatches — one training step, one forward — built once per shape and replayed
 // every step: its uniform buffers and bind groups are created when the program is built, never inside the loop.
 // Kernels are compiled up front (createComputePipelineAsync) into a KernelSet.
-import { getPipeline, getPipelineSync } from './pipeline-cache.ts';
+import { getPipeline } from './pipeline-cache.ts';
 
 export interface KernelSource {
   name: string;
@@ -18,8 +18,7 @@ export class KernelSet {
   ) {}
 
   /** Compiles every source up front; identical sources share one pipeline per device (pipeline-cache.ts). */
-  static async compile(device: GPUDevice, sources: KernelSource[], asyncPipelines = true): Promise<KernelSet> {
-    if (!asyncPipelines) return new KernelSet(device, new Map(sources.map((s) => [s.name, getPipelineSync(device, s)])));
+  static async compile(device: GPUDevice, sources: KernelSource[]): Promise<KernelSet> {
     const entries = await Promise.all(
       sources.map(async (s): Promise<[string, GPUComputePipeline]> => {
         try {

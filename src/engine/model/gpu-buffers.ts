@@ -178,9 +178,8 @@ export class DecoderBuffers {
     this.dPrompt = f(cap.virtualTokens * C, 'dPrompt');
     this.dPrefix = f(cap.virtualTokens * W, 'dPrefix');
     const read = (bytes: number, label: string) => {
-      const b = device.createBuffer({ size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const b = device.createBuffer({ label, size: Math.max(16, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       this.all.push(b);
-      this.names.set(b, label);
       return b;
     };
     this.lossesRead = read(4 * R, 'lossesRead');
@@ -188,24 +187,20 @@ export class DecoderBuffers {
     this.logitsRead = read(4 * R * V, 'logitsRead');
   }
 
-  /** Buffer names, for messages and debugging (GPU-side labels are off: see program.ts). */
-  readonly names = new Map<GPUBuffer, string>();
-
   private alloc(bytes: number, label: string): GPUBuffer {
-    const b = this.device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: storageUsage() });
+    // Labelled, so the browser's and Dawn's validation messages name the buffer.
+    const b = this.device.createBuffer({ label, size: Math.ceil(bytes / 16) * 16, usage: storageUsage() });
     this.all.push(b);
-    this.names.set(b, label);
     return b;
   }
 
   private upload(data: Float32Array | Uint16Array, label: string, isWeight = false): GPUBuffer {
     const size = Math.ceil(Math.max(16, data.byteLength) / 16) * 16;
-    const b = this.device.createBuffer({ size, usage: storageUsage(), mappedAtCreation: true });
+    const b = this.device.createBuffer({ label, size, usage: storageUsage(), mappedAtCreation: true });
     if (data instanceof Float32Array) new Float32Array(b.getMappedRange()).set(data);
     else new Uint16Array(b.getMappedRange()).set(data);
     b.unmap();
     this.all.push(b);
-    this.names.set(b, label);
     if (isWeight) this.weightBytes += size;
     return b;
   }

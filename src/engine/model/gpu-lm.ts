@@ -107,11 +107,10 @@ export class GpuCausalLM implements CausalLM {
       );
     if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
       throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);
-    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg, storage), gpu.asyncPipelines);
-    // Error scopes abort Dawn in Node (see gpu/device.ts): there, allocation errors are uncaptured instead.
-    if (gpu.asyncPipelines) gpu.device.pushErrorScope('out-of-memory');
+    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg, storage));
+    gpu.device.pushErrorScope('out-of-memory');
     const buf = new DecoderBuffers(gpu.device, cfg, weights, cap, storage);
-    const oom = gpu.asyncPipelines ? await gpu.device.popErrorScope() : null;
+    const oom = await gpu.device.popErrorScope();
     if (oom) {
       buf.destroy();
       throw new Error(`the GPU ran out of memory allocating ${formatBytes(est.total)} for this model (${oom.message}); pick a smaller model or batch`);

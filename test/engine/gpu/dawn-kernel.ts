@@ -1,6 +1,6 @@
-// Runs one WGSL kernel on Dawn in Node and prints {adapter, maxErr} as JSON: a child process of device.test.ts,
-// so that Dawn's nondeterministic aborts on this machine (docs/decisions.md) end the child, not the test runner.
-import { dawnGpu } from '../../../cli/dawn.ts';
+// Runs one WGSL kernel on Dawn in Node and prints {adapter, maxErr} as JSON: a child process of device.test.ts.
+// It releases Dawn and ends without process.exit: the event loop must drain by itself.
+import { dawnGpu, releaseDawn } from '../../../cli/dawn.ts';
 
 const { device, adapter } = await dawnGpu();
 const n = 1000;
@@ -41,4 +41,4 @@ read.unmap();
 let maxErr = 0;
 for (let i = 0; i < n; i++) maxErr = Math.max(maxErr, Math.abs(got[i] - (2 * a[i] + b[i] * b[i])));
 console.log(JSON.stringify({ adapter: adapter.name, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxErr }));
-process.exit(0);
+releaseDawn();

@@ -1,6 +1,6 @@
 // A kernel test's GPU work as plain data (buffers, launcher calls, reads), so the same test body runs on Dawn in
-// Node or inside headless Chromium (page.ts). Why both: on this 2-core machine Dawn-in-Node + SwiftShader aborts
-// nondeterministically on non-trivial shaders (docs/decisions.md), Chromium runs the same WGSL reliably.
+// Node or inside headless Chromium (page.ts). Dawn by default (runner.ts); the page is kept
+// so the same WGSL can be checked where the studio runs it.
 import { KernelSet, ProgramBuilder, type KernelSource } from '../../../src/engine/gpu/program.ts';
 import { createStorage, createUniform } from '../../../src/engine/gpu/buffers.ts';
 import * as activation from '../../../src/engine/kernels/activation.ts';

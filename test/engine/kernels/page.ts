@@ -20,7 +20,7 @@ declare global {
 }
 
 const gpu = await acquireGpu(navigator.gpu);
-const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS, gpu.asyncPipelines);
+const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS);
 window.kernelPage = {
   ready: true,
   adapter: gpu.adapter.name,
