@@ -1,17 +1,17 @@
-// npx tsx cli/bench-matmul.ts [M N K] [--reps R] [--dawn]: GFLOP/s of the register-blocked matmul (Y = X·Wᵀ) next to
-// the naive one-output-per-invocation kernel, same shapes, same run. Headless Chromium by default (SwiftShader
-// without a GPU; Dawn in Node is unreliable on this machine, docs/decisions.md); --dawn for Dawn on a real GPU.
+// npx tsx cli/bench-matmul.ts [M N K] [--reps R] [--chromium]: GFLOP/s of the register-blocked matmul (Y = X·Wᵀ) next
+// to the naive one-output-per-invocation kernel, same shapes, same run. Dawn in Node by default (SwiftShader without a
+// GPU); --chromium runs it in a headless Chromium page.
 // Design target on SwiftShader: ≥ 8× the naive kernel.
 import { parseArgs } from 'node:util';
 import { kernelRunner } from '../test/engine/kernels/runner.ts';
 
 const { values: a, positionals } = parseArgs({
   allowPositionals: true,
-  options: { reps: { type: 'string', default: '3' }, dawn: { type: 'boolean', default: false } },
+  options: { reps: { type: 'string', default: '3' }, chromium: { type: 'boolean', default: false } },
 });
 const [M, N, K] = positionals.length === 3 ? positionals.map(Number) : [512, 768, 768];
 if (![M, N, K].every((n) => Number.isInteger(n) && n > 0) || K % 4 !== 0) throw new Error(`bad shape ${M}×${N}×${K} (K must be divisible by 4)`);
-if (a.dawn) process.env.KERNEL_GPU = 'dawn';
+if (a.chromium) process.env.KERNEL_GPU = 'chromium';
 
 const gpu = await kernelRunner();
 try {

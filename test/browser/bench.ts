@@ -34,19 +34,20 @@ export interface StepBench {
   weightMiB: number; // GPU bytes of the uploaded model tensors, measured (not estimated)
 }
 
-async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder) => void, reps: number): Promise<number> {
+/** Seconds per dispatch of `encode`, recorded `repeat` times into one pass per submit, over `reps` submits. */
+async function timeSubmits(gpu: GpuContext, encode: (pass: GPUComputePassEncoder) => void, reps: number, warmUp = true, repeat = 1): Promise<number> {
   const run = async () => {
     const enc = gpu.device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    encode(pass);
+    for (let i = 0; i < repeat; i++) encode(pass);
     pass.end();
     gpu.device.queue.submit([enc.finish()]);
     await gpu.device.queue.onSubmittedWorkDone();
   };
-  await run(); // warm-up (first-use compilation)
+  if (warmUp) await run(); // first-use compilation
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) await run();
-  return (performance.now() - t0) / reps / 1000;
+  return (performance.now() - t0) / reps / repeat / 1000;
 }
 
 export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: number, reps: number): Promise<MatmulBench> {
@@ -71,9 +72,19 @@ export async function benchMatmul(gpu: GpuContext, M: number, N: number, K: numb
   matmulNaive(naive, y, x, w, { M, N, K });
   const tp = tiled.build();
   const np = naive.build();
-  const tTiled = await timeSubmits(gpu, (p) => tp.encode(p), reps);
-  const tNaive = await timeSubmits(gpu, (p) => np.encode(p), Math.max(1, Math.floor(reps / 2)));
-  const tHalf = await timeSubmits(gpu, (p) => hp.encode(p), reps);
+  // Rounds alternate the three kernels and each keeps its best: on a shared machine a load swing during one
+  // kernel's timing would otherwise skew the ratio (seen: 6× to 13× between runs timed back to back).
+  // On a real GPU one such matmul takes well under a millisecond, less than a submit's round trip: each timed
+  // submit then records the same dispatch enough times to last ~20 ms (SwiftShader: once).
+  const once = await timeSubmits(gpu, (p) => tp.encode(p), 1);
+  const repeat = Math.min(200, Math.max(1, Math.ceil(0.02 / once)));
+  let tTiled = Infinity, tNaive = Infinity, tHalf = Infinity;
+  for (let round = 0; round < Math.max(2, reps); round++) {
+    const warmUp = round === 0;
+    tTiled = Math.min(tTiled, await timeSubmits(gpu, (p) => tp.encode(p), 1, false, repeat));
+    tNaive = Math.min(tNaive, await timeSubmits(gpu, (p) => np.encode(p), 1, warmUp, repeat));
+    tHalf = Math.min(tHalf, await timeSubmits(gpu, (p) => hp.encode(p), 1, warmUp, repeat));
+  }
   const flops = 2 * M * N * K;
   for (const b of [x, w, w16, y, zero]) b.destroy();
   return { shape: `${M}x${N}x${K}`, tiledGflops: flops / tTiled / 1e9, naiveGflops: flops / tNaive / 1e9, speedup: tNaive / tTiled, f16Gflops: flops / tHalf / 1e9 };
