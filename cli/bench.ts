@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/bench-suite.ts';
 
-const { values: a } = parseArgs({ options: { json: { type: 'boolean', default: false }, chromium: { type: 'boolean', default: false }, dawn: { type: 'boolean', default: false }, reps: { type: 'string', default: '3' } } });
+const { values: a } = parseArgs({ options: { json: { type: 'boolean', default: false }, chromium: { type: 'boolean', default: false }, reps: { type: 'string', default: '3' } } });
 // A CPU-emulated GPU (SwiftShader, lavapipe) runs at a few GFLOP/s: a GPT-2-small step on one short row already
 // takes seconds there, so the GPT-2 batch is 1×16 tokens on those and 8×128 on a real GPU.
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;

@@ -10,7 +10,7 @@ import type { HarnessCaseFiles, HarnessResult } from '../test/browser/gpu-harnes
 const args = process.argv.slice(2);
 const useDawn = !args.includes('--chromium');
 const dir = args.find((a) => !a.startsWith('--')) ?? defaultGoldenDir();
-const unknown = args.filter((a) => a.startsWith('--') && a !== '--chromium' && a !== '--dawn');
+const unknown = args.filter((a) => a.startsWith('--') && a !== '--chromium');
 if (unknown.length > 0) {
   console.error(`unknown option ${unknown.join(' ')}; usage: npm run golden -- [<dir>] [--chromium]`);
   process.exit(2);
