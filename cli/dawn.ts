@@ -13,13 +13,14 @@ let cached: Promise<GpuContext> | null = null;
 // freed mutex) were this. The cached context holds it (GpuContext.instance) until releaseDawn(), which lets the
 // process exit.
 
-/** One shared Dawn device per process. Throws a clear reason when no adapter exists (never skips). */
-export function dawnGpu(): Promise<GpuContext> {
+/** One shared Dawn device per process. Throws a clear reason when no adapter exists (never skips). `flags` are
+ *  dawn.node's create() options (e.g. `disable-dawn-features=…`); only the first call's count. */
+export function dawnGpu(flags: string[] = []): Promise<GpuContext> {
   if (!cached) {
     if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD))
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     Object.assign(globalThis, globals);
-    const gpu = create([]) as unknown as GPU;
+    const gpu = create(flags) as unknown as GPU;
     cached = acquireGpu(gpu).catch((e: unknown) => {
       throw new Error(
         `No WebGPU adapter in Node (Dawn): ${(e as Error).message}\n` +

@@ -2,7 +2,8 @@
 # tools/gpu/bundle.sh — builds the ignored folders .gpu/ and .gl/ that a `device` run carries (../../docs/gpu-bench.md).
 # The lent GPU machine has no Node, no internet and no Vulkan loader, and node_modules is far too big to carry
 # (64 MiB per run), so this packs, here:
-#   .gpu/golden.mjs, .gpu/bench.mjs  cli/golden.ts and cli/bench.ts bundled by esbuild for Node 22 (ESM, plus shared
+#   .gpu/golden.mjs, .gpu/bench.mjs  cli/golden.ts, cli/bench.ts and cli/profile.ts (.gpu/profile.mjs: GPU time per
+#                                    kernel from timestamp queries) bundled by esbuild for Node 22 (ESM, plus shared
 #   .gpu/chunk-*.mjs                 chunks), with `webgpu` left external (it loads dawn.node beside its index.js)
 #   .gpu/webgpu.tar.xz              node_modules/webgpu trimmed to index.js, package.json and dist/linux-x64
 #                                    (dawn.node); unpack into .gpu/node_modules so that the bundles resolve it
@@ -22,7 +23,7 @@ if [ -x node_modules/.bin/esbuild ]; then ESBUILD=node_modules/.bin/esbuild; els
 # --splitting: what only the --chromium path imports dynamically (playwright, vite) stays in a chunk that the Dawn
 # path never loads, so those externals need not exist on the device.
 rm -f .gpu/*.mjs
-$ESBUILD cli/golden.ts cli/bench.ts --bundle --splitting --platform=node --format=esm --target=node22 --log-level=warning \
+$ESBUILD cli/golden.ts cli/bench.ts cli/profile.ts --bundle --splitting --platform=node --format=esm --target=node22 --log-level=warning \
   --external:webgpu --external:@playwright/test --external:playwright --external:playwright-core --external:vite \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" \
   --outdir=.gpu --entry-names='[name]' --chunk-names='chunk-[hash]' --out-extension:.js=.mjs
@@ -63,4 +64,5 @@ if [ "${1:-}" = "--test" ]; then
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
   /tmp/gpu-node22 .gpu/golden.mjs .gpu/golden-fixtures
   /tmp/gpu-node22 .gpu/bench.mjs --reps 1
+  /tmp/gpu-node22 .gpu/profile.mjs --steps 1 --tokens 8
 fi

@@ -42,6 +42,14 @@ interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   groups: [number, number, number];
+  /** Kernel name and uniform words, kept for the profiler's per-kernel and per-shape totals. */
+  label: DispatchLabel;
+}
+
+/** What a profiled dispatch was: its kernel and the uniform words it ran with (floats as their values). */
+export interface DispatchLabel {
+  kernel: string;
+  words: number[];
 }
 
 /** Uniform words: integers as u32; use `f32(x)` for floats (bitcast in WGSL). */
@@ -80,7 +88,7 @@ export class ProgramBuilder {
       layout: pipeline.getBindGroupLayout(0),
       entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
     });
-    this.dispatches.push({ pipeline, bindGroup, groups });
+    this.dispatches.push({ pipeline, bindGroup, groups, label: { kernel, words: words.map((w) => (typeof w === 'number' ? w : w.f32)) } });
   }
 
   build(): Program {
@@ -98,12 +106,29 @@ export class Program {
     return this.dispatches.length;
   }
 
+  get labels(): DispatchLabel[] {
+    return this.dispatches.map((d) => d.label);
+  }
+
   encode(pass: GPUComputePassEncoder): void {
     for (const d of this.dispatches) {
       pass.setPipeline(d.pipeline);
       pass.setBindGroup(0, d.bindGroup);
       pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
     }
+  }
+
+  /** Profiling only: one compute pass per dispatch, each writing begin/end timestamps into `querySet` at
+   *  2i, 2i + 1 (timestamps are per pass, not per dispatch, in core WebGPU). Passes in one encoder run in order, as
+   *  the dispatches of one pass do, so the results are the same; the extra pass boundaries cost a little time. */
+  encodeTimed(enc: GPUCommandEncoder, querySet: GPUQuerySet): void {
+    this.dispatches.forEach((d, i) => {
+      const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2]);
+      pass.end();
+    });
   }
 
   destroy(): void {

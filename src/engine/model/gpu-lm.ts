@@ -5,6 +5,7 @@
 // no buffers after its first steps. Letters: B rows, T tokens, P virtual, S = P+T (prompt) or T, R scored rows.
 import type { GpuContext } from '../gpu/device.ts';
 import { KernelSet, type Program } from '../gpu/program.ts';
+import type { DispatchTimer } from '../gpu/timer.ts';
 import { MATMUL_F16_KERNELS, MATMUL_KERNELS } from '../kernels/matmul.ts';
 import { NORM_KERNELS } from '../kernels/norm.ts';
 import { ACTIVATION_KERNELS } from '../kernels/activation.ts';
@@ -65,6 +66,8 @@ export class GpuCausalLM implements CausalLM {
   /** Dispatches in the last recorded program (the bench reports it). */
   lastDispatchCount = 0;
   private kv: GpuKvDecoder | null = null;
+  /** Profiling only (cli/profile.ts): when set, calls record one timed pass per dispatch into this timer. */
+  timer: DispatchTimer | null = null;
   /** Every public call runs alone (call-queue.ts says why). */
   private readonly calls = new CallQueue();
 
@@ -229,9 +232,12 @@ export class GpuCausalLM implements CausalLM {
     if (extras.promptEmbeds) q.writeBuffer(b.prompt, 0, extras.promptEmbeds);
     if (extras.prefix) q.writeBuffer(b.prefix, 0, extras.prefix);
     const enc = this.gpu.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    this.program(l.shape).encode(pass);
-    pass.end();
+    if (this.timer) this.timer.record(enc, this.program(l.shape));
+    else {
+      const pass = enc.beginComputePass();
+      this.program(l.shape).encode(pass);
+      pass.end();
+    }
     enc.copyBufferToBuffer(b.losses, 0, b.lossesRead, 0, 4 * l.shape.R);
     if (read.grad) {
       const src = extras.promptEmbeds ? b.dPrompt : b.dPrefix;
