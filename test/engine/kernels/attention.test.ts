@@ -66,10 +66,20 @@ describe('attention', () => {
   afterAll(() => gpu?.close());
 
   // Row 0: a masked key in the middle; row 1: left padding (two masked columns). GQA: 4 query heads on 2 kv heads.
-  const mask = [1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1];
-  for (const Pk of [3, 0])
-    it(`forward (out, lse) and backward (dq, dk, dv${Pk ? ', dPrefix' : ''}) vs float64, Pk=${Pk}, GQA 4/2, padding`, async () => {
-      const [B, S, H, KVH, hd, L] = [2, 7, 4, 2, 8, 2];
+  const mask7 = [1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1];
+  // Long rows: more keys (and, for dK/dV, more queries) than one workgroup's tile of 64, and a head dim of 72 so
+  // that each invocation owns two output dims, the second only for the first 8 invocations.
+  const S70 = 70;
+  const mask70 = Array.from({ length: 2 * S70 }, (_, n) => (n % S70 === 33 || (n >= S70 && n < S70 + 3) ? 0 : 1));
+  const cases = [
+    { Pk: 3, S: 7, hd: 8, mask: mask7 },
+    { Pk: 0, S: 7, hd: 8, mask: mask7 },
+    { Pk: 5, S: S70, hd: 72, mask: mask70 },
+    { Pk: 0, S: S70, hd: 72, mask: mask70 },
+  ];
+  for (const { Pk, S, hd, mask } of cases)
+    it(`forward (out, lse) and backward (dq, dk, dv${Pk ? ', dPrefix' : ''}) vs float64, Pk=${Pk}, S=${S}, hd=${hd}, GQA 4/2, padding`, async () => {
+      const [B, H, KVH, L] = [2, 4, 2, 2];
       const Wp = L * 2 * KVH * hd;
       const d: AttentionDims = { B, S, H, KVH, hd, Pk, Wp, layer: 1 };
       const q = randn(B * S * H * hd, 1), k = randn(B * S * KVH * hd, 2), v = randn(B * S * KVH * hd, 3);

@@ -60,7 +60,8 @@ const LAUNCHERS: Record<string, Launcher> = {
 export type LauncherName = keyof typeof LAUNCHERS;
 
 /** Attention is compiled for a head-dim capacity; tests use head dims up to this. */
-export const TEST_MAX_HEAD_DIM = 32;
+// 80: past one workgroup of 64, so the attention kernels' second per-invocation dim (lid + 64) is exercised.
+export const TEST_MAX_HEAD_DIM = 80;
 
 export const ALL_KERNELS: KernelSource[] = [
   ...matmul.MATMUL_KERNELS,
