@@ -6,7 +6,7 @@
 // Measured on SwiftShader at 512×768×768 (Dawn in Node, best of 4): forward 4×4 blocks 9×, 8×8 10–15× the naive
 // kernel (larger blocks were no faster); backward 4 rows × 1 vec4 1.2 GFLOP/s, 8 × 2 vec4 2.3. K % 4 == 0 is
 // required (every hidden/intermediate size in the supported families is a multiple of 4).
-// `matvec` is the single-row (decode) forward: the 4×4 block would compute its one row four times over, so one
+// `matvec` is the single-row (decode) forward: the 8×8 block would compute its one row eight times over, so one
 // invocation per output column reads its weight row once, vec4 along K.
 // `naive` is the one-output-per-invocation kernel kept for the bench's comparison.
 // W is f32 or packed halves (weight-storage.ts): each kernel text is generated for both, differing only in W's
@@ -87,6 +87,52 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   ${rows.map((i) => quads.map((q) => `put(row0 + ${i}u, k40 + ${q}u, a${i}_${q});`).join(' ')).join('\n  ')}
 }`;
 
+// Backward for few rows and a long N (the LM head: dX (R, C) = dLogits (R, V)·W, R = 32, V = 50257): the blocked
+// kernel above gives such a shape only ceil(K/64)·ceil(M/64) workgroups (12 for GPT-2), each invocation walking all
+// of N serially — 22.5 ms of a 186 ms step on an H100 (docs/gpu-bench.md). Here a workgroup owns one 8-row × 8-value
+// block of dX, its 64 invocations split N (n ≡ lid mod 64), and a tree in workgroup memory sums their partials:
+// ceil(M/8)·K/8 workgroups (384 for GPT-2). Row blocks vary fastest so that neighbouring workgroups read the same
+// W columns while they are in cache.
+const matmulBackwardSplitWgsl = (s: WeightStorage) => /* wgsl */ `
+struct Dims { M: u32, N: u32, K: u32, flags: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+${vec4Weight(s, 2, 'W')}
+@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
+var<workgroup> red: array<vec4f, 128>; // two vec4 partials per invocation
+
+fn put(row: u32, k4: u32, v: vec4f) {
+  if (row >= d.M || k4 >= d.K / 4u) { return; }
+  let i = row * (d.K / 4u) + k4;
+  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let row0 = wid.x * ${ROWS}u;
+  let k40 = wid.y * 2u;
+  let K4 = d.K / 4u;
+  ${rows.map((i) => `let y${i} = min(row0 + ${i}u, d.M - 1u) * d.N;`).join(' ')}
+  ${quads.map((q) => `let k${q} = min(k40 + ${q}u, K4 - 1u);`).join(' ')}
+  ${rows.map((i) => quads.map((q) => `var a${i}_${q} = vec4f(0.0);`).join(' ')).join('\n  ')}
+  for (var n = lid; n < d.N; n += 64u) {
+    ${quads.map((q) => `let w${q} = loadW(n * K4 + k${q});`).join(' ')}
+    ${rows.map((i) => `{ let g = dY[y${i} + n]; ${quads.map((q) => `a${i}_${q} += g * w${q};`).join(' ')} }`).join('\n    ')}
+  }
+  ${rows
+    .map(
+      (i) => `red[2u * lid] = a${i}_0; red[2u * lid + 1u] = a${i}_1;
+  workgroupBarrier();
+  for (var h = 32u; h > 0u; h >>= 1u) {
+    if (lid < h) { red[2u * lid] += red[2u * (lid + h)]; red[2u * lid + 1u] += red[2u * (lid + h) + 1u]; }
+    workgroupBarrier();
+  }
+  if (lid < 2u) { put(row0 + ${i}u, k40 + lid, red[lid]); }
+  workgroupBarrier();`,
+    )
+    .join('\n  ')}
+}`;
+
 const matvecWgsl = (s: WeightStorage) => /* wgsl */ `
 struct Dims { M: u32, N: u32, K: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
@@ -129,6 +175,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 export const MATMUL_KERNELS: KernelSource[] = [
   { name: 'matmulForward', code: matmulForwardWgsl('f32'), workgroupSize: 64 },
   { name: 'matmulBackward', code: matmulBackwardWgsl('f32'), workgroupSize: 64 },
+  { name: 'matmulBackwardSplit', code: matmulBackwardSplitWgsl('f32'), workgroupSize: 64 },
   { name: 'matmulNaive', code: naiveWgsl, workgroupSize: 64 },
   { name: 'matvecForward', code: matvecWgsl('f32'), workgroupSize: 64 },
 ];
@@ -137,6 +184,7 @@ export const MATMUL_KERNELS: KernelSource[] = [
 export const MATMUL_F16_KERNELS: KernelSource[] = [
   { name: variantName('matmulForward', 'f16'), code: matmulForwardWgsl('f16'), workgroupSize: 64 },
   { name: variantName('matmulBackward', 'f16'), code: matmulBackwardWgsl('f16'), workgroupSize: 64 },
+  { name: variantName('matmulBackwardSplit', 'f16'), code: matmulBackwardSplitWgsl('f16'), workgroupSize: 64 },
   { name: variantName('matvecForward', 'f16'), code: matvecWgsl('f16'), workgroupSize: 64 },
 ];
 
@@ -166,10 +214,17 @@ export function matmulForward(
   p.dispatch(variantName('matmulForward', storageOf(w)), [M, N, K, flags], [x, w, bias ?? zero, y], [Math.ceil(N / 64), Math.ceil(M / (8 * ROWS)), 1]);
 }
 
+/** Whether matmulBackward splits N across a workgroup (matmulBackwardSplitWgsl): when the blocked kernel would get
+ *  fewer than 32 workgroups and each invocation would walk an N of 4096 or more. A property of the shape alone, so
+ *  every adapter runs the same kernel for the same call. */
+export const splitsN = ({ M, N, K }: MatmulDims): boolean => Math.ceil(K / 64) * Math.ceil(M / (8 * ROWS)) < 32 && N >= 4096;
+
 /** dX (M,K) = dY (M,N)·W (+ dX when accumulate). */
 export function matmulBackward(p: ProgramBuilder, dx: GPUBuffer, dy: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims, accumulate = false): void {
   checkK(K, 'matmulBackward');
-  p.dispatch(variantName('matmulBackward', storageOf(w)), [M, N, K, accumulate ? FLAG_ACCUMULATE : 0], [dy, w, dx], [Math.ceil(K / 4 / 2 / 8), Math.ceil(M / (8 * ROWS)), 1]);
+  const words = [M, N, K, accumulate ? FLAG_ACCUMULATE : 0];
+  if (splitsN({ M, N, K })) p.dispatch(variantName('matmulBackwardSplit', storageOf(w)), words, [dy, w, dx], [Math.ceil(M / ROWS), Math.ceil(K / 8), 1]);
+  else p.dispatch(variantName('matmulBackward', storageOf(w)), words, [dy, w, dx], [Math.ceil(K / 4 / 2 / 8), Math.ceil(M / (8 * ROWS)), 1]);
 }
 
 /** y (1,N) = x (1,K)·Wᵀ (+ bias) (+ y when accumulate): the decode step's single row. */

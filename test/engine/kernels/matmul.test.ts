@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgramBuilder } from '../../../src/engine/gpu/program.ts';
-import { matmulForward } from '../../../src/engine/kernels/matmul.ts';
+import { matmulForward, splitsN } from '../../../src/engine/kernels/matmul.ts';
 import { expectClose, kernelRunner, randn, type KernelRunner } from './harness.ts';
 import { Job } from './job.ts';
 
@@ -34,6 +34,7 @@ const SHAPES: [number, number, number][] = [
   [37, 53, 68],
   [70, 33, 132],
   [9, 131, 36], // N past one 64-column workgroup, M one past an 8-row block, K/4 odd (the backward pairs vec4s)
+  [9, 4100, 36], // few rows, long N: the backward splits N across a workgroup (splitsN, the LM head's shape)
 ];
 
 describe('matmul', () => {
@@ -42,6 +43,12 @@ describe('matmul', () => {
     gpu = await kernelRunner();
   });
   afterAll(() => gpu?.close());
+
+  it('the split-N backward is chosen for the long-N shape only', () => {
+    expect(SHAPES.map(([M, N, K]) => splitsN({ M, N, K }))).toEqual([false, false, false, false, false, true]);
+    expect(splitsN({ M: 32, N: 50257, K: 768 })).toBe(true); // GPT-2's LM head, 8 rows × 4 scored tokens
+    expect(splitsN({ M: 1152, N: 3072, K: 768 })).toBe(false);
+  });
 
   for (const [M, N, K] of SHAPES) {
     it(`forward Y = X·Wᵀ + b (plain, accumulating, no bias) and backward dX = dY·W (plain, accumulating), M=${M} N=${N} K=${K}`, async () => {

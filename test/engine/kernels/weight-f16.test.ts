@@ -38,6 +38,21 @@ describe('f16 weight storage kernels', () => {
   });
   afterAll(() => gpu?.close());
 
+  it('matmul backward on half weights, few rows and a long N (the split-N kernel, splitsN)', async () => {
+    const [M, N, K] = [9, 4100, 36];
+    const w = randn(N * K, 12), dy = randn(M * N, 13), dx0 = randn(M * K, 14);
+    const wh = half(w);
+    const job = new Job();
+    const W = job.f16(w), DY = job.f32(dy), DX = job.zeros(M * K), DXacc = job.f32(dx0);
+    job.call('matmulBackward', DX, DY, W, { M, N, K });
+    job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true);
+    job.read(DX, M * K);
+    job.read(DXacc, M * K);
+    const [dX, dXacc] = await gpu.run(job);
+    expectClose(dX, backward(dy, wh, null, M, N, K), 'dX');
+    expectClose(dXacc, backward(dy, wh, dx0, M, N, K), 'dX +=');
+  });
+
   it('matmul forward / backward and the decode matvec on half weights (odd M, N; K = 4·odd)', async () => {
     const [M, N, K] = [37, 53, 68];
     const x = randn(M * K, 1), w = randn(N * K, 2), b = randn(N, 3), y0 = randn(M * N, 4), dy = randn(M * N, 5), dx0 = randn(M * K, 6);
