@@ -31,6 +31,10 @@ export class KernelSet {
     return new KernelSet(device, new Map(entries));
   }
 
+  has(name: string): boolean {
+    return this.pipelines.has(name);
+  }
+
   pipeline(name: string): GPUComputePipeline {
     const p = this.pipelines.get(name);
     if (!p) throw new Error(`kernel ${name} was not compiled`);
@@ -70,6 +74,11 @@ export class ProgramBuilder {
   private readonly owned: GPUBuffer[] = [];
 
   constructor(private readonly kernels: KernelSet) {}
+
+  /** Whether the kernel set holds `kernel` (launchers with adapter-chosen variants ask). */
+  has(kernel: string): boolean {
+    return this.kernels.has(kernel);
+  }
 
   dispatch(kernel: string, words: Word[], buffers: GPUBuffer[], groups: [number, number, number]): void {
     const device = this.kernels.device;

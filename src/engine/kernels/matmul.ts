@@ -9,6 +9,8 @@
 // `matvec` is the single-row (decode) forward: the 8×8 block would compute its one row eight times over, so one
 // invocation per output column reads its weight row once, vec4 along K.
 // `naive` is the one-output-per-invocation kernel kept for the bench's comparison.
+// Hardware GPUs get workgroup-memory tiles instead of register blocks (matmulVariantFor, the tiled kernels below),
+// and a backward with few rows and a long N splits N across a workgroup (splitsN), on every adapter.
 // W is f32 or packed halves (weight-storage.ts): each kernel text is generated for both, differing only in W's
 // binding and `loadW`; accumulation is f32 either way.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
@@ -133,6 +135,122 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     .join('\n  ')}
 }`;
 
+// Workgroup-memory tiles, for hardware GPUs (matmulVariantFor picks them there). On an H100 the register-blocked
+// kernels above reached 4–9 TFLOP/s at the GPT-2 step's shapes (M = 1152 rows, N or K = 768): 64 outputs per
+// invocation leave only 216 workgroups of 64 for 1152×768 outputs, too few to keep 132 SMs busy or to hide their
+// loads. Here a workgroup of 8×8 invocations owns a 32×32 output tile, 4×4 outputs each (4× the invocations), and
+// stages 32-deep slices of both operands in workgroup memory, so each global value is loaded once per tile rather
+// than once per invocation. On SwiftShader the same tiling ran 2× slower than register blocking (docs/decisions.md).
+const TILE = 32;
+// Forward: both operands are read along K, so the tiles keep that layout (vec4 along K, rows of 8 vec4 padded to 9:
+// the 8 invocations of a load phase then hit distinct bank groups) and each step is a vec4 × mat4x4 product as in
+// the blocked kernel. An invocation owns rows ty + 8i and columns tx + 8j (strided, not 4 consecutive): its 4 W
+// vec4 then lie 8 rows apart, in distinct bank groups across tx. Measured on the H100 (docs/gpu-bench.md), this
+// layout was not faster than a first version that transposed both tiles into [k][row] floats with scalar reads
+// (17.5 vs 16.5 ms of forward matmuls a GPT-2 step, 10–16 TFLOP/s, two different calls): kept because it is the
+// build measured end to end; comparing the two in one call is a follow-up.
+const matmulForwardTiledWgsl = (s: WeightStorage) => /* wgsl */ `
+struct Dims { M: u32, N: u32, K: u32, flags: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> X: array<vec4f>;
+${vec4Weight(s, 2, 'W')}
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> Y: array<f32>;
+var<workgroup> xs: array<vec4f, ${TILE * 9}>; // [row][k4], row stride 9
+var<workgroup> ws: array<vec4f, ${TILE * 9}>; // [col][k4]
+
+fn put(row: u32, col: u32, v: f32) {
+  if (row >= d.M || col >= d.N) { return; }
+  var out = v;
+  if ((d.flags & 2u) != 0u) { out += bias[col]; }
+  let i = row * d.N + col;
+  if ((d.flags & 1u) != 0u) { out += Y[i]; }
+  Y[i] = out;
+}
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let m0 = wid.y * ${TILE}u;
+  let n0 = wid.x * ${TILE}u;
+  let K4 = d.K / 4u;
+  ${range(4).map((i) => `var acc${i} = vec4f(0.0);`).join(' ')}
+  for (var k40 = 0u; k40 < K4; k40 += 8u) {
+    // 32 rows × 8 vec4 of each operand, 4 per invocation; rows past the edge re-read the last one (put drops them),
+    // vec4s past K are zero.
+    for (var q = 0u; q < 4u; q++) {
+      let t = li + 64u * q;
+      let r = t / 8u;
+      let c4 = t % 8u;
+      var xv = vec4f(0.0);
+      var wv = vec4f(0.0);
+      if (k40 + c4 < K4) {
+        xv = X[min(m0 + r, d.M - 1u) * K4 + k40 + c4];
+        wv = loadW(min(n0 + r, d.N - 1u) * K4 + k40 + c4);
+      }
+      xs[r * 9u + c4] = xv;
+      ws[r * 9u + c4] = wv;
+    }
+    workgroupBarrier();
+    for (var k4 = 0u; k4 < 8u; k4++) {
+      // Columns of wm are W rows: x * wm is the dot products of x with four W rows.
+      let wm = mat4x4f(${range(4).map((j) => `ws[(lid.x + ${8 * j}u) * 9u + k4]`).join(', ')});
+      ${range(4).map((i) => `acc${i} += xs[(lid.y + ${8 * i}u) * 9u + k4] * wm;`).join(' ')}
+    }
+    workgroupBarrier();
+  }
+  ${range(4).map((i) => range(4).map((j) => `put(m0 + lid.y + ${8 * i}u, n0 + lid.x + ${8 * j}u, acc${i}[${j}]);`).join(' ')).join('\n  ')}
+}`;
+
+const matmulBackwardTiledWgsl = (s: WeightStorage) => /* wgsl */ `
+struct Dims { M: u32, N: u32, K: u32, flags: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+${vec4Weight(s, 2, 'W')}
+@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
+var<workgroup> ys: array<f32, ${TILE * 33}>; // [n][row], row stride 33: the transposing stores fall in 32 banks
+var<workgroup> ws: array<vec4f, ${TILE * 8}>; // [n][k4]: already in W's layout, no transpose
+
+fn put(row: u32, k4: u32, v: vec4f) {
+  if (row >= d.M || k4 >= d.K / 4u) { return; }
+  let i = row * (d.K / 4u) + k4;
+  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
+}
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let m0 = wid.y * ${TILE}u;
+  let k40 = wid.x * 8u;
+  let K4 = d.K / 4u;
+  ${range(4).map((i) => `var acc${i} = vec4f(0.0);`).join(' ')}
+  for (var n0 = 0u; n0 < d.N; n0 += ${TILE}u) {
+    // dY: 32 rows × 32 n, 16 per invocation (consecutive invocations along n); W: 32 n × 8 vec4, 4 per invocation.
+    for (var q = 0u; q < 16u; q++) {
+      let t = li + 64u * q;
+      let r = t / 32u;
+      let n = t % 32u;
+      var y = 0.0;
+      if (n0 + n < d.N) { y = dY[min(m0 + r, d.M - 1u) * d.N + n0 + n]; }
+      ys[n * 33u + r] = y;
+    }
+    for (var q = 0u; q < 4u; q++) {
+      let t = li + 64u * q;
+      let n = t / 8u;
+      let c4 = t % 8u;
+      var wv = vec4f(0.0);
+      if (n0 + n < d.N && k40 + c4 < K4) { wv = loadW((n0 + n) * K4 + k40 + c4); }
+      ws[n * 8u + c4] = wv;
+    }
+    workgroupBarrier();
+    for (var n = 0u; n < ${TILE}u; n++) {
+      let yo = n * 33u + lid.y * 4u;
+      let w = ws[n * 8u + lid.x];
+      ${range(4).map((i) => `acc${i} += ys[yo + ${i}u] * w;`).join(' ')}
+    }
+    workgroupBarrier();
+  }
+  ${range(4).map((i) => `put(m0 + lid.y * 4u + ${i}u, k40 + lid.x, acc${i});`).join(' ')}
+}`;
+
 const matvecWgsl = (s: WeightStorage) => /* wgsl */ `
 struct Dims { M: u32, N: u32, K: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
@@ -180,6 +298,36 @@ export const MATMUL_KERNELS: KernelSource[] = [
   { name: 'matvecForward', code: matvecWgsl('f32'), workgroupSize: 64 },
 ];
 
+/** The workgroup-tiled forward and backward, compiled where matmulVariantFor says 'tiled'. */
+export const MATMUL_TILED_KERNELS: KernelSource[] = [
+  { name: 'matmulForwardTiled', code: matmulForwardTiledWgsl('f32'), workgroupSize: 64 },
+  { name: 'matmulBackwardTiled', code: matmulBackwardTiledWgsl('f32'), workgroupSize: 64 },
+];
+export const MATMUL_TILED_F16_KERNELS: KernelSource[] = [
+  { name: variantName('matmulForwardTiled', 'f16'), code: matmulForwardTiledWgsl('f16'), workgroupSize: 64 },
+  { name: variantName('matmulBackwardTiled', 'f16'), code: matmulBackwardTiledWgsl('f16'), workgroupSize: 64 },
+];
+
+/** Register-blocked kernels (every adapter) or workgroup-memory tiles (hardware GPUs), see the kernels' comments. */
+export type MatmulVariant = 'blocked' | 'tiled';
+
+/** CPU-emulated Vulkan drivers, where register blocking wins (docs/decisions.md); any other adapter is a GPU. */
+export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
+
+/** The one place where the adapter picks the matmul variant: tiles on hardware GPUs, register blocks on software. */
+export const matmulVariantFor = (adapterName: string): MatmulVariant => (SOFTWARE_ADAPTER.test(adapterName) ? 'blocked' : 'tiled');
+
+/** The matmul kernels a program needs for a variant and weight storage (the blocked ones are always compiled: the
+ *  decode matvec and the bench's naive kernel live there, and a launcher can be asked for them explicitly). */
+export function matmulKernels(variant: MatmulVariant, storage: WeightStorage): KernelSource[] {
+  const tiled = variant === 'tiled' ? [...MATMUL_TILED_KERNELS, ...(storage === 'f16' ? MATMUL_TILED_F16_KERNELS : [])] : [];
+  return [...MATMUL_KERNELS, ...(storage === 'f16' ? MATMUL_F16_KERNELS : []), ...tiled];
+}
+
+/** The launchers' default (no `variant` given): tiled when the program's kernel set was compiled with the tiled
+ *  kernels, i.e. when decoderKernels was given matmulVariantFor(adapter) = 'tiled'. */
+const variantOf = (p: ProgramBuilder): MatmulVariant => (p.has('matmulForwardTiled') ? 'tiled' : 'blocked');
+
 /** The same kernels reading W as packed halves (weight-storage.ts); the launchers pick them for half buffers. */
 export const MATMUL_F16_KERNELS: KernelSource[] = [
   { name: variantName('matmulForward', 'f16'), code: matmulForwardWgsl('f16'), workgroupSize: 64 },
@@ -208,10 +356,13 @@ export function matmulForward(
   zero: GPUBuffer,
   { M, N, K }: MatmulDims,
   accumulate = false,
+  variant?: MatmulVariant,
 ): void {
   checkK(K, 'matmulForward');
   const flags = (accumulate ? FLAG_ACCUMULATE : 0) | (bias ? FLAG_BIAS : 0);
-  p.dispatch(variantName('matmulForward', storageOf(w)), [M, N, K, flags], [x, w, bias ?? zero, y], [Math.ceil(N / 64), Math.ceil(M / (8 * ROWS)), 1]);
+  const buffers = [x, w, bias ?? zero, y];
+  if ((variant ?? variantOf(p)) === 'tiled') p.dispatch(variantName('matmulForwardTiled', storageOf(w)), [M, N, K, flags], buffers, [Math.ceil(N / TILE), Math.ceil(M / TILE), 1]);
+  else p.dispatch(variantName('matmulForward', storageOf(w)), [M, N, K, flags], buffers, [Math.ceil(N / 64), Math.ceil(M / (8 * ROWS)), 1]);
 }
 
 /** Whether matmulBackward splits N across a workgroup (matmulBackwardSplitWgsl): when the blocked kernel would get
@@ -220,10 +371,11 @@ export function matmulForward(
 export const splitsN = ({ M, N, K }: MatmulDims): boolean => Math.ceil(K / 64) * Math.ceil(M / (8 * ROWS)) < 32 && N >= 4096;
 
 /** dX (M,K) = dY (M,N)·W (+ dX when accumulate). */
-export function matmulBackward(p: ProgramBuilder, dx: GPUBuffer, dy: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims, accumulate = false): void {
+export function matmulBackward(p: ProgramBuilder, dx: GPUBuffer, dy: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims, accumulate = false, variant?: MatmulVariant): void {
   checkK(K, 'matmulBackward');
   const words = [M, N, K, accumulate ? FLAG_ACCUMULATE : 0];
   if (splitsN({ M, N, K })) p.dispatch(variantName('matmulBackwardSplit', storageOf(w)), words, [dy, w, dx], [Math.ceil(M / ROWS), Math.ceil(K / 8), 1]);
+  else if ((variant ?? variantOf(p)) === 'tiled') p.dispatch(variantName('matmulBackwardTiled', storageOf(w)), words, [dy, w, dx], [Math.ceil(K / 4 / 8), Math.ceil(M / TILE), 1]);
   else p.dispatch(variantName('matmulBackward', storageOf(w)), words, [dy, w, dx], [Math.ceil(K / 4 / 2 / 8), Math.ceil(M / (8 * ROWS)), 1]);
 }
 

@@ -6,7 +6,7 @@
 import type { GpuContext } from '../gpu/device.ts';
 import { KernelSet, type Program } from '../gpu/program.ts';
 import type { DispatchTimer } from '../gpu/timer.ts';
-import { MATMUL_F16_KERNELS, MATMUL_KERNELS } from '../kernels/matmul.ts';
+import { matmulKernels, matmulVariantFor, type MatmulVariant } from '../kernels/matmul.ts';
 import { NORM_KERNELS } from '../kernels/norm.ts';
 import { ACTIVATION_KERNELS } from '../kernels/activation.ts';
 import { ROPE_KERNELS } from '../kernels/rope.ts';
@@ -29,10 +29,10 @@ import { CallQueue } from './call-queue.ts';
 import { GpuKvDecoder } from './gpu-kv-decoder.ts';
 
 /** Every kernel a model of this config needs (attention is specialised to its head dim; f16 weight storage adds
- * the variants that read packed halves). */
-export function decoderKernels(cfg: ModelConfig, storage: WeightStorage = 'f32') {
-  const f16 = storage === 'f16' ? [...MATMUL_F16_KERNELS, ...EMBEDDING_F16_KERNELS] : [];
-  return [...MATMUL_KERNELS, ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS, ...kvCacheKernels(cfg.headDim, storage), ...f16];
+ * the variants that read packed halves; `matmul` comes from matmulVariantFor(adapter)). */
+export function decoderKernels(cfg: ModelConfig, storage: WeightStorage = 'f32', matmul: MatmulVariant = 'blocked') {
+  const f16 = storage === 'f16' ? EMBEDDING_F16_KERNELS : [];
+  return [...matmulKernels(matmul, storage), ...NORM_KERNELS, ...ACTIVATION_KERNELS, ...ROPE_KERNELS, ...attentionKernels(cfg.headDim), ...EMBEDDING_KERNELS, ...CROSSENTROPY_KERNELS, ...kvCacheKernels(cfg.headDim, storage), ...f16];
 }
 
 export interface GpuModelOptions {
@@ -110,7 +110,7 @@ export class GpuCausalLM implements CausalLM {
       );
     if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
       throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);
-    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg, storage));
+    const kernels = await KernelSet.compile(gpu.device, decoderKernels(cfg, storage, matmulVariantFor(gpu.adapter.name)));
     gpu.device.pushErrorScope('out-of-memory');
     const buf = new DecoderBuffers(gpu.device, cfg, weights, cap, storage);
     const oom = await gpu.device.popErrorScope();

@@ -71,6 +71,8 @@ export const ALL_KERNELS: KernelSource[] = [
   ...attention.attentionKernels(TEST_MAX_HEAD_DIM),
   ...embedding.EMBEDDING_KERNELS,
   ...matmul.MATMUL_F16_KERNELS,
+  ...matmul.MATMUL_TILED_KERNELS, // both matmul variants compiled: tests name the one they run (matmul.test.ts)
+  ...matmul.MATMUL_TILED_F16_KERNELS,
   ...embedding.EMBEDDING_F16_KERNELS,
   ...crossentropy.CROSSENTROPY_KERNELS,
   ...adamw.ADAMW_KERNELS,

@@ -50,19 +50,21 @@ describe('matmul', () => {
     expect(splitsN({ M: 1152, N: 3072, K: 768 })).toBe(false);
   });
 
+  // Both variants on every shape: the tiled one runs on hardware GPUs only (matmulVariantFor), so SwiftShader checks it here.
+  for (const variant of ['blocked', 'tiled'] as const)
   for (const [M, N, K] of SHAPES) {
-    it(`forward Y = X·Wᵀ + b (plain, accumulating, no bias) and backward dX = dY·W (plain, accumulating), M=${M} N=${N} K=${K}`, async () => {
+    it(`${variant}: forward Y = X·Wᵀ + b (plain, accumulating, no bias) and backward dX = dY·W (plain, accumulating), M=${M} N=${N} K=${K}`, async () => {
       const x = randn(M * K, 1 + M), w = randn(N * K, 2 + N), b = randn(N, 3), y0 = randn(M * N, 4);
       const dy = randn(M * N, 5 + M), dx0 = randn(M * K, 7);
       const job = new Job();
       const X = job.f32(x), W = job.f32(w), Bb = job.f32(b), zero = job.zeros(4);
       const Y = job.zeros(M * N), Yacc = job.f32(y0), Ynb = job.zeros(M * N);
       const DY = job.f32(dy), DX = job.zeros(M * K), DXacc = job.f32(dx0);
-      job.call('matmulForward', Y, X, W, Bb, zero, { M, N, K });
-      job.call('matmulForward', Yacc, X, W, Bb, zero, { M, N, K }, true);
-      job.call('matmulForward', Ynb, X, W, null, zero, { M, N, K });
-      job.call('matmulBackward', DX, DY, W, { M, N, K });
-      job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true);
+      job.call('matmulForward', Y, X, W, Bb, zero, { M, N, K }, false, variant);
+      job.call('matmulForward', Yacc, X, W, Bb, zero, { M, N, K }, true, variant);
+      job.call('matmulForward', Ynb, X, W, null, zero, { M, N, K }, false, variant);
+      job.call('matmulBackward', DX, DY, W, { M, N, K }, false, variant);
+      job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true, variant);
       for (const [buf, n] of [[Y, M * N], [Yacc, M * N], [Ynb, M * N], [DX, M * K], [DXacc, M * K]] as const) job.read(buf, n);
       const [y, yAcc, yNb, dX, dXacc] = await gpu.run(job);
       expectClose(y, refForward(x, w, b, null, M, N, K), 'Y');

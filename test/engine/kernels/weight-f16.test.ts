@@ -53,7 +53,8 @@ describe('f16 weight storage kernels', () => {
     expectClose(dXacc, backward(dy, wh, dx0, M, N, K), 'dX +=');
   });
 
-  it('matmul forward / backward and the decode matvec on half weights (odd M, N; K = 4·odd)', async () => {
+  for (const variant of ['blocked', 'tiled'] as const)
+  it(`${variant} matmul forward / backward and the decode matvec on half weights (odd M, N; K = 4·odd)`, async () => {
     const [M, N, K] = [37, 53, 68];
     const x = randn(M * K, 1), w = randn(N * K, 2), b = randn(N, 3), y0 = randn(M * N, 4), dy = randn(M * N, 5), dx0 = randn(M * K, 6);
     const [Nv, Kv] = [131, 344]; // matvec: N past two workgroups, K the demo model's intermediate size
@@ -63,10 +64,10 @@ describe('f16 weight storage kernels', () => {
     const X = job.f32(x), W = job.f16(w), Bb = job.f32(b), zero = job.zeros(4);
     const Y = job.zeros(M * N), Yacc = job.f32(y0), DY = job.f32(dy), DX = job.zeros(M * K), DXacc = job.f32(dx0);
     const XV = job.f32(xv), WV = job.f16(wv), BV = job.f32(bv), YV = job.zeros(Nv), YVacc = job.f32(yv0);
-    job.call('matmulForward', Y, X, W, Bb, zero, { M, N, K });
-    job.call('matmulForward', Yacc, X, W, null, zero, { M, N, K }, true);
-    job.call('matmulBackward', DX, DY, W, { M, N, K });
-    job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true);
+    job.call('matmulForward', Y, X, W, Bb, zero, { M, N, K }, false, variant);
+    job.call('matmulForward', Yacc, X, W, null, zero, { M, N, K }, true, variant);
+    job.call('matmulBackward', DX, DY, W, { M, N, K }, false, variant);
+    job.call('matmulBackward', DXacc, DY, W, { M, N, K }, true, variant);
     job.call('matvecForward', YV, XV, WV, BV, zero, { N: Nv, K: Kv });
     job.call('matvecForward', YVacc, XV, WV, null, zero, { N: Nv, K: Kv }, true);
     for (const [buf, n] of [[Y, M * N], [Yacc, M * N], [DX, M * K], [DXacc, M * K], [YV, Nv], [YVacc, Nv]] as const) job.read(buf, n);
