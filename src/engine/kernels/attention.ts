@@ -25,23 +25,31 @@ fn lseOff(b: u32, h: u32, i: u32) -> u32 { return (b * d.H + h) * d.S + i; }
 // D lives in the second half of the lse buffer: fewer bindings (≤ 8 storage buffers per stage everywhere).
 fn dOff(b: u32, h: u32, i: u32) -> u32 { return d.B * d.H * d.S + lseOff(b, h, i); }`;
 
-// Layout of the kernels below: one workgroup of WG invocations per output row — a query (b, h, i) for the forward
-// and dq, a key (b, g, j) or prefix slot (g, p) for dk/dv — rather than one invocation per row. Measured on an H100
-// (docs/gpu-bench.md), the invocation-per-row kernels took ~7.5 ms a layer of the GPT-2-small step (8×144 tokens,
-// 12 heads of 64): 13.8k invocations each walking up to 144 keys × 64 dims serially with a 64-float private array
-// is too little parallelism and too much latency for a GPU. Here the workgroup takes the keys (or queries) a tile
-// of WG at a time: invocation u computes one score of the tile (a dot product against the row held in workgroup
-// memory), the scores go to workgroup memory, and then invocation u owns dims u, u + WG, … of the output and sums
-// the tile's contributions along them (coalesced loads across the workgroup). Every invocation reads the tile's
-// scores itself (max, exp): redundant but cheaper than a reduction tree's barriers at WG = 64.
+// Layout of the kernels below: one workgroup of WG invocations per block of R rows — R queries (b, h, i..i+R-1) for
+// the forward and dq, R keys (b, g, j..j+R-1) or prefix slots (g, p..p+R-1) for dk/dv — rather than one invocation
+// per row. Measured on an H100 (docs/gpu-bench.md), the invocation-per-row kernels took ~7.5 ms a layer of the
+// GPT-2-small step (8×144 tokens, 12 heads of 64): 13.8k invocations each walking up to 144 keys × 64 dims serially
+// with a 64-float private array is too little parallelism and too much latency for a GPU. Here the workgroup takes
+// the keys (or queries) a tile of WG at a time: invocation u loads key (or query) t0 + u once and scores it against
+// the block's R rows held in workgroup memory, the scores go to workgroup memory, and then invocation u owns dims
+// u, u + WG, … of the outputs and sums the tile's contributions along them (coalesced loads across the workgroup,
+// each load serving R rows). Every invocation reads the tile's scores itself (max, exp): redundant but cheaper than
+// a reduction tree's barriers at WG = 64. One row per workgroup (R = 1) took 1.7 ms a layer on the H100 (dk/dv
+// 0.67, dq 0.63, forward 0.36): the loads, not the arithmetic, bound it, hence R rows sharing each load.
 const NONE = '-3.0e38'; // score of a key the query cannot see (a real score is far above -1e38)
+const R = 4;
 
 const rowKernelHead = (HD: number) => /* wgsl */ `${header}
 const WG = ${WG}u;
+const R = ${R}u; // rows per workgroup
 const E = ${Math.ceil(HD / WG)}u; // output dims per invocation: lid, lid + WG, …
+const HD = ${HD}u;
 fn rowId(wid: vec3u, nwg: vec3u) -> u32 { return wid.x + wid.y * nwg.x; }`;
 
-// Forward: online softmax over [prefix | tokens j ≤ i], a tile of WG keys at a time.
+/** Row blocks of R along n rows. */
+const blocks = (n: number) => Math.ceil(n / R);
+
+// Forward: online softmax over [prefix | tokens j ≤ i] for R queries at once, a tile of WG keys at a time.
 const forwardWgsl = (HD: number) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> K: array<f32>;
@@ -50,66 +58,89 @@ const forwardWgsl = (HD: number) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(5) var<storage, read> mask: array<u32>;
 @group(0) @binding(6) var<storage, read_write> O: array<f32>;
 @group(0) @binding(7) var<storage, read_write> lse: array<f32>;
-var<workgroup> qs: array<f32, ${HD}>;
-var<workgroup> sc: array<f32, ${WG}>;
+var<workgroup> qs: array<f32, ${R * HD}>; // [r][e]
+var<workgroup> sc: array<f32, ${R * WG}>; // [r][u]
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let id = rowId(wid, nwg);
-  if (id >= d.B * d.H * d.S) { return; }
-  let i = id % d.S;
-  let h = (id / d.S) % d.H;
-  let b = id / (d.S * d.H);
+  let nb = (d.S + R - 1u) / R;
+  if (id >= d.B * d.H * nb) { return; }
+  let i0 = (id % nb) * R;
+  let h = (id / nb) % d.H;
+  let b = id / (nb * d.H);
   let g = h / (d.H / d.KVH);
-  let qo = qOff(b, i, h);
-  for (var e = lid; e < d.hd; e += WG) { qs[e] = Q[qo + e]; }
+  let rows = min(R, d.S - i0); // queries i0 .. i0 + rows - 1
+  for (var x = lid; x < R * d.hd; x += WG) {
+    let r = x / d.hd;
+    if (r < rows) { qs[r * HD + x % d.hd] = Q[qOff(b, i0 + r, h) + x % d.hd]; } else { qs[r * HD + x % d.hd] = 0.0; }
+  }
   workgroupBarrier();
-  var acc: array<f32, E>;
-  var m = ${NONE};
-  var l = 0.0;
-  let n = d.Pk + i + 1u; // keys: prefix slots, then tokens 0..i
+  var acc: array<f32, ${R * Math.ceil(HD / WG)}>; // [r][dim slot]
+  var m: array<f32, R>;
+  var l: array<f32, R>;
+  for (var r = 0u; r < R; r++) { m[r] = ${NONE}; }
+  let n = d.Pk + i0 + rows; // keys of the last query: prefix slots, then tokens 0 .. i0 + rows - 1
   for (var t0 = 0u; t0 < n; t0 += WG) {
     let t = t0 + lid;
-    var s = ${NONE};
+    var s: array<f32, R>;
+    for (var r = 0u; r < R; r++) { s[r] = 0.0; }
+    var seen = false;
     if (t < d.Pk) {
       let ko = prefixKOff(t, g);
-      var x = 0.0;
-      for (var e = 0u; e < d.hd; e++) { x += qs[e] * prefix[ko + e]; }
-      s = x * d.scale;
+      for (var e = 0u; e < d.hd; e++) { let kv = prefix[ko + e]; for (var r = 0u; r < R; r++) { s[r] += qs[r * HD + e] * kv; } }
+      seen = true;
     } else if (t < n && mask[b * d.S + t - d.Pk] != 0u) {
       let ko = kvOff(b, t - d.Pk, g);
-      var x = 0.0;
-      for (var e = 0u; e < d.hd; e++) { x += qs[e] * K[ko + e]; }
-      s = x * d.scale;
+      for (var e = 0u; e < d.hd; e++) { let kv = K[ko + e]; for (var r = 0u; r < R; r++) { s[r] += qs[r * HD + e] * kv; } }
+      seen = true;
     }
-    sc[lid] = s;
+    // Query i0 + r sees prefix slots and tokens ≤ i0 + r.
+    for (var r = 0u; r < R; r++) { sc[r * WG + lid] = select(${NONE}, s[r] * d.scale, seen && r < rows && t < d.Pk + i0 + r + 1u); }
     workgroupBarrier();
     let cnt = min(WG, n - t0);
-    var tm = ${NONE};
-    for (var u = 0u; u < cnt; u++) { tm = max(tm, sc[u]); }
-    let mNew = max(m, tm);
-    let c = exp(m - mNew);
-    l *= c;
-    for (var r = 0u; r < E; r++) { acc[r] *= c; }
+    var mNew: array<f32, R>;
+    for (var r = 0u; r < R; r++) {
+      var tm = ${NONE};
+      for (var u = 0u; u < cnt; u++) { tm = max(tm, sc[r * WG + u]); }
+      mNew[r] = max(m[r], tm);
+      let c = exp(m[r] - mNew[r]);
+      l[r] *= c;
+      for (var x = 0u; x < E; x++) { acc[r * E + x] *= c; }
+    }
     for (var u = 0u; u < cnt; u++) {
-      let su = sc[u];
-      if (su < -1.0e38) { continue; }
-      let w = exp(su - mNew);
-      l += w;
+      var w: array<f32, R>;
+      var hit = false;
+      for (var r = 0u; r < R; r++) {
+        let su = sc[r * WG + u];
+        w[r] = select(0.0, exp(su - mNew[r]), su > -1.0e38);
+        l[r] += w[r];
+        hit = hit || su > -1.0e38;
+      }
+      if (!hit) { continue; }
       let tt = t0 + u;
       if (tt < d.Pk) {
         let vo = prefixVOff(tt, g);
-        for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { acc[r] += w * prefix[vo + e]; } }
+        for (var x = 0u; x < E; x++) {
+          let e = lid + x * WG;
+          if (e < d.hd) { let v = prefix[vo + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * v; } }
+        }
       } else {
         let vo = kvOff(b, tt - d.Pk, g);
-        for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { acc[r] += w * V[vo + e]; } }
+        for (var x = 0u; x < E; x++) {
+          let e = lid + x * WG;
+          if (e < d.hd) { let v = V[vo + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * v; } }
+        }
       }
     }
-    m = mNew;
+    for (var r = 0u; r < R; r++) { m[r] = mNew[r]; }
     workgroupBarrier(); // sc is rewritten by the next tile
   }
-  let inv = select(0.0, 1.0 / l, l > 0.0);
-  for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { O[qo + e] = acc[r] * inv; } }
-  if (lid == 0u) { lse[lseOff(b, h, i)] = select(0.0, m + log(l), l > 0.0); }
+  for (var r = 0u; r < rows; r++) {
+    let qo = qOff(b, i0 + r, h);
+    let inv = select(0.0, 1.0 / l[r], l[r] > 0.0);
+    for (var x = 0u; x < E; x++) { let e = lid + x * WG; if (e < d.hd) { O[qo + e] = acc[r * E + x] * inv; } }
+    if (lid == 0u) { lse[lseOff(b, h, i0 + r)] = select(0.0, m[r] + log(l[r]), l[r] > 0.0); }
+  }
 }`;
 
 // D_i = dO_i · O_i, one invocation per (b, h, i).
@@ -130,8 +161,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   lseD[dOff(b, h, i)] = s;
 }`;
 
-// dQ, one workgroup per (b, h, i): invocation u scores key t0 + u and writes dS to workgroup memory, then each
-// invocation sums dS · k along its dims.
+// dQ for R queries (b, h, i0..): invocation u loads key t0 + u once, scores it against the R queries and writes their
+// dS to workgroup memory, then each invocation sums dS · k along its dims.
 const dqWgsl = (HD: number) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> K: array<f32>;
@@ -141,65 +172,98 @@ const dqWgsl = (HD: number) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(6) var<storage, read> dO: array<f32>;
 @group(0) @binding(7) var<storage, read> lseD: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dQ: array<f32>;
-var<workgroup> qs: array<f32, ${HD}>;
-var<workgroup> dos: array<f32, ${HD}>;
-var<workgroup> dsS: array<f32, ${WG}>;
+var<workgroup> qs: array<f32, ${R * HD}>;
+var<workgroup> dos: array<f32, ${R * HD}>;
+var<workgroup> dsS: array<f32, ${R * WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let id = rowId(wid, nwg);
-  if (id >= d.B * d.H * d.S) { return; }
-  let i = id % d.S;
-  let h = (id / d.S) % d.H;
-  let b = id / (d.S * d.H);
+  let nb = (d.S + R - 1u) / R;
+  if (id >= d.B * d.H * nb) { return; }
+  let i0 = (id % nb) * R;
+  let h = (id / nb) % d.H;
+  let b = id / (nb * d.H);
   let g = h / (d.H / d.KVH);
-  let qo = qOff(b, i, h);
-  let L = lseD[lseOff(b, h, i)];
-  let Di = lseD[dOff(b, h, i)];
-  for (var e = lid; e < d.hd; e += WG) { qs[e] = Q[qo + e]; dos[e] = dO[qo + e]; }
+  let rows = min(R, d.S - i0);
+  for (var x = lid; x < R * d.hd; x += WG) {
+    let r = x / d.hd;
+    var qv = 0.0;
+    var dov = 0.0;
+    if (r < rows) { let o = qOff(b, i0 + r, h) + x % d.hd; qv = Q[o]; dov = dO[o]; }
+    qs[r * HD + x % d.hd] = qv;
+    dos[r * HD + x % d.hd] = dov;
+  }
+  var L: array<f32, R>;
+  var Di: array<f32, R>;
+  for (var r = 0u; r < rows; r++) { L[r] = lseD[lseOff(b, h, i0 + r)]; Di[r] = lseD[dOff(b, h, i0 + r)]; }
   workgroupBarrier();
-  var acc: array<f32, E>;
-  let n = d.Pk + i + 1u;
+  var acc: array<f32, ${R * Math.ceil(HD / WG)}>;
+  let n = d.Pk + i0 + rows;
   for (var t0 = 0u; t0 < n; t0 += WG) {
     let t = t0 + lid;
-    var ds = 0.0;
+    // Zeroed explicitly: WGSL zero-initialises a var at each execution of its declaration, but without these loops
+    // the kernel test's dq came out wrong past the first tile on Dawn/SwiftShader (earlier tiles' sums kept).
+    var s: array<f32, R>;
+    var dp: array<f32, R>;
+    for (var r = 0u; r < R; r++) { s[r] = 0.0; dp[r] = 0.0; }
+    var seen = false;
     if (t < d.Pk) {
       let ko = prefixKOff(t, g);
       let vo = prefixVOff(t, g);
-      var s = 0.0;
-      var dp = 0.0;
-      for (var e = 0u; e < d.hd; e++) { s += qs[e] * prefix[ko + e]; dp += dos[e] * prefix[vo + e]; }
-      ds = exp(s * d.scale - L) * (dp - Di) * d.scale;
+      for (var e = 0u; e < d.hd; e++) {
+        let kv = prefix[ko + e];
+        let vv = prefix[vo + e];
+        for (var r = 0u; r < R; r++) { s[r] += qs[r * HD + e] * kv; dp[r] += dos[r * HD + e] * vv; }
+      }
+      seen = true;
     } else if (t < n && mask[b * d.S + t - d.Pk] != 0u) {
       let ko = kvOff(b, t - d.Pk, g);
-      var s = 0.0;
-      var dp = 0.0;
-      for (var e = 0u; e < d.hd; e++) { s += qs[e] * K[ko + e]; dp += dos[e] * V[ko + e]; }
-      ds = exp(s * d.scale - L) * (dp - Di) * d.scale;
+      for (var e = 0u; e < d.hd; e++) {
+        let kv = K[ko + e];
+        let vv = V[ko + e];
+        for (var r = 0u; r < R; r++) { s[r] += qs[r * HD + e] * kv; dp[r] += dos[r * HD + e] * vv; }
+      }
+      seen = true;
     }
-    dsS[lid] = ds;
+    for (var r = 0u; r < R; r++) {
+      let ok = seen && r < rows && t < d.Pk + i0 + r + 1u;
+      dsS[r * WG + lid] = select(0.0, exp(s[r] * d.scale - L[r]) * (dp[r] - Di[r]) * d.scale, ok);
+    }
     workgroupBarrier();
     let cnt = min(WG, n - t0);
     for (var u = 0u; u < cnt; u++) {
-      let w = dsS[u];
-      if (w == 0.0) { continue; }
+      var w: array<f32, R>;
+      var hit = false;
+      for (var r = 0u; r < R; r++) { w[r] = dsS[r * WG + u]; hit = hit || w[r] != 0.0; }
+      if (!hit) { continue; }
       let tt = t0 + u;
       if (tt < d.Pk) {
         let ko = prefixKOff(tt, g);
-        for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { acc[r] += w * prefix[ko + e]; } }
+        for (var x = 0u; x < E; x++) {
+          let e = lid + x * WG;
+          if (e < d.hd) { let kv = prefix[ko + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * kv; } }
+        }
       } else {
         let ko = kvOff(b, tt - d.Pk, g);
-        for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { acc[r] += w * K[ko + e]; } }
+        for (var x = 0u; x < E; x++) {
+          let e = lid + x * WG;
+          if (e < d.hd) { let kv = K[ko + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * kv; } }
+        }
       }
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < E; r++) { let e = lid + r * WG; if (e < d.hd) { dQ[qo + e] = acc[r]; } }
+  for (var r = 0u; r < rows; r++) {
+    let qo = qOff(b, i0 + r, h);
+    for (var x = 0u; x < E; x++) { let e = lid + x * WG; if (e < d.hd) { dQ[qo + e] = acc[r * E + x]; } }
+  }
 }`;
 
-// dK, dV of one key row, summed over the queries that see it: invocation u takes query q0 + u of the list, computes
-// P and dS against the key and value held in workgroup memory, then each invocation sums dS·q and P·dO along its
-// dims. Two instances: token keys (one workgroup per (b, g, j), queries (h in g's group, i ≥ j)) and prefix slots
-// (one per (g, p), queries (b, h in g's group, every i)), which write into PEFT's prefix gradient layout.
+// dK, dV of R key rows, summed over the queries that see them: invocation u loads query q0 + u of the list once,
+// computes P and dS against the R keys and values held in workgroup memory, then each invocation sums dS·q and
+// P·dO along its dims for the R rows. Two instances: token keys (one workgroup per (b, g, j0..j0+R-1), queries
+// (h in g's group, i ≥ j0), query i seeing key j iff i ≥ j and the key is unmasked) and prefix slots (one per
+// (g, p0..p0+R-1), queries (b, h in g's group, every i)), which write into PEFT's prefix gradient layout.
 const keyGradWgsl = (HD: number, prefixSlots: boolean) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 ${
@@ -216,81 +280,116 @@ ${
 @group(0) @binding(7) var<storage, read_write> dK: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dV: array<f32>;`
 }
-var<workgroup> ks: array<f32, ${HD}>;
-var<workgroup> vs: array<f32, ${HD}>;
-var<workgroup> pS: array<f32, ${WG}>;
-var<workgroup> dsS: array<f32, ${WG}>;
+var<workgroup> ks: array<f32, ${R * HD}>; // [r][e]
+var<workgroup> vs: array<f32, ${R * HD}>;
+var<workgroup> pS: array<f32, ${R * WG}>; // [r][u]
+var<workgroup> dsS: array<f32, ${R * WG}>;
 var<workgroup> qoS: array<u32, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let id = rowId(wid, nwg);
   let group = d.H / d.KVH;
+  var ko: array<u32, R>;
+  var vo: array<u32, R>;
+  var live: array<bool, R>; // the row exists and (tokens) is not masked
 ${
   prefixSlots
-    ? `  if (id >= d.KVH * d.Pk) { return; }
-  let p = id % d.Pk;
-  let g = id / d.Pk;
-  let ko = prefixKOff(p, g);
-  let vo = prefixVOff(p, g);
-  for (var e = lid; e < d.hd; e += WG) { ks[e] = prefix[ko + e]; vs[e] = prefix[vo + e]; }
-  let n = d.B * group * d.S; // queries (b, h, i), i fastest
-  let visible = true;`
-    : `  if (id >= d.B * d.KVH * d.S) { return; }
-  let j = id % d.S;
-  let g = (id / d.S) % d.KVH;
-  let b = id / (d.S * d.KVH);
-  let ko = kvOff(b, j, g);
-  let vo = ko;
-  for (var e = lid; e < d.hd; e += WG) { ks[e] = K[ko + e]; vs[e] = V[ko + e]; }
-  let n = group * (d.S - j); // queries (h, i ≥ j), i fastest
-  let visible = mask[b * d.S + j] != 0u;`
+    ? `  let nb = (d.Pk + R - 1u) / R;
+  if (id >= d.KVH * nb) { return; }
+  let p0 = (id % nb) * R;
+  let g = id / nb;
+  let rows = min(R, d.Pk - p0);
+  for (var r = 0u; r < rows; r++) { ko[r] = prefixKOff(p0 + r, g); vo[r] = prefixVOff(p0 + r, g); live[r] = true; }
+  for (var x = lid; x < R * d.hd; x += WG) {
+    let r = x / d.hd;
+    var kv = 0.0;
+    var vv = 0.0;
+    if (r < rows) { kv = prefix[prefixKOff(p0 + r, g) + x % d.hd]; vv = prefix[prefixVOff(p0 + r, g) + x % d.hd]; }
+    ks[r * HD + x % d.hd] = kv;
+    vs[r * HD + x % d.hd] = vv;
+  }
+  let n = d.B * group * d.S; // queries (b, h, i), i fastest`
+    : `  let nb = (d.S + R - 1u) / R;
+  if (id >= d.B * d.KVH * nb) { return; }
+  let j0 = (id % nb) * R;
+  let g = (id / nb) % d.KVH;
+  let b = id / (nb * d.KVH);
+  let rows = min(R, d.S - j0);
+  for (var r = 0u; r < rows; r++) { ko[r] = kvOff(b, j0 + r, g); vo[r] = ko[r]; live[r] = mask[b * d.S + j0 + r] != 0u; }
+  for (var x = lid; x < R * d.hd; x += WG) {
+    let r = x / d.hd;
+    var kv = 0.0;
+    var vv = 0.0;
+    if (r < rows) { let o = kvOff(b, j0 + r, g) + x % d.hd; kv = K[o]; vv = V[o]; }
+    ks[r * HD + x % d.hd] = kv;
+    vs[r * HD + x % d.hd] = vv;
+  }
+  let n = group * (d.S - j0); // queries (h, i ≥ j0), i fastest`
 }
   workgroupBarrier();
-  var dk: array<f32, E>;
-  var dv: array<f32, E>;
-  if (visible) {
-    for (var q0 = 0u; q0 < n; q0 += WG) {
-      let q = q0 + lid;
-      var pij = 0.0;
-      var ds = 0.0;
-      var qo = 0u;
-      if (q < n) {
+  var dk: array<f32, ${R * Math.ceil(HD / WG)}>;
+  var dv: array<f32, ${R * Math.ceil(HD / WG)}>;
+  for (var q0 = 0u; q0 < n; q0 += WG) {
+    let q = q0 + lid;
+    // Zeroed explicitly: WGSL zero-initialises a var at each execution of its declaration, but without these loops
+    // the kernel test's dq came out wrong past the first tile on Dawn/SwiftShader (earlier tiles' sums kept).
+    var s: array<f32, R>;
+    var dp: array<f32, R>;
+    for (var r = 0u; r < R; r++) { s[r] = 0.0; dp[r] = 0.0; }
+    var qo = 0u;
+    var i = 0u;
+    var L = 0.0;
+    var Dq = 0.0;
+    if (q < n) {
 ${
   prefixSlots
-    ? `        let i = q % d.S;
-        let h = g * group + (q / d.S) % group;
-        let bq = q / (d.S * group);`
-    : `        let i = j + q % (d.S - j);
-        let h = g * group + q / (d.S - j);
-        let bq = b;`
+    ? `      i = q % d.S;
+      let h = g * group + (q / d.S) % group;
+      let bq = q / (d.S * group);`
+    : `      i = j0 + q % (d.S - j0);
+      let h = g * group + q / (d.S - j0);
+      let bq = b;`
 }
-        qo = qOff(bq, i, h);
-        var s = 0.0;
-        var dp = 0.0;
-        for (var e = 0u; e < d.hd; e++) { s += Q[qo + e] * ks[e]; dp += dO[qo + e] * vs[e]; }
-        pij = exp(s * d.scale - lseD[lseOff(bq, h, i)]);
-        ds = pij * (dp - lseD[dOff(bq, h, i)]) * d.scale;
+      qo = qOff(bq, i, h);
+      L = lseD[lseOff(bq, h, i)];
+      Dq = lseD[dOff(bq, h, i)];
+      for (var e = 0u; e < d.hd; e++) {
+        let qv = Q[qo + e];
+        let dov = dO[qo + e];
+        for (var r = 0u; r < R; r++) { s[r] += qv * ks[r * HD + e]; dp[r] += dov * vs[r * HD + e]; }
       }
-      pS[lid] = pij;
-      dsS[lid] = ds;
-      qoS[lid] = qo;
-      workgroupBarrier();
-      let cnt = min(WG, n - q0);
-      for (var u = 0u; u < cnt; u++) {
-        let o = qoS[u];
-        let w = dsS[u];
-        let pu = pS[u];
-        for (var r = 0u; r < E; r++) {
-          let e = lid + r * WG;
-          if (e < d.hd) { dk[r] += w * Q[o + e]; dv[r] += pu * dO[o + e]; }
+    }
+    for (var r = 0u; r < R; r++) {
+      // Query i sees key row r iff it exists, is unmasked and (tokens) lies at or before i.
+      let ok = q < n && r < rows && live[r] && ${prefixSlots ? 'true' : 'i >= j0 + r'};
+      let pij = select(0.0, exp(s[r] * d.scale - L), ok);
+      pS[r * WG + lid] = pij;
+      dsS[r * WG + lid] = pij * (dp[r] - Dq) * d.scale;
+    }
+    qoS[lid] = qo;
+    workgroupBarrier();
+    let cnt = min(WG, n - q0);
+    for (var u = 0u; u < cnt; u++) {
+      let o = qoS[u];
+      var pu: array<f32, R>;
+      var du: array<f32, R>;
+      for (var r = 0u; r < R; r++) { pu[r] = pS[r * WG + u]; du[r] = dsS[r * WG + u]; }
+      for (var x = 0u; x < E; x++) {
+        let e = lid + x * WG;
+        if (e < d.hd) {
+          let qv = Q[o + e];
+          let dov = dO[o + e];
+          for (var r = 0u; r < R; r++) { dk[r * E + x] += du[r] * qv; dv[r * E + x] += pu[r] * dov; }
         }
       }
-      workgroupBarrier();
     }
+    workgroupBarrier();
   }
-  for (var r = 0u; r < E; r++) {
-    let e = lid + r * WG;
-    if (e < d.hd) { ${prefixSlots ? 'dPrefix[ko + e] = dk[r]; dPrefix[vo + e] = dv[r];' : 'dK[ko + e] = dk[r]; dV[vo + e] = dv[r];'} }
+  for (var r = 0u; r < rows; r++) {
+    for (var x = 0u; x < E; x++) {
+      let e = lid + x * WG;
+      if (e < d.hd) { ${prefixSlots ? 'dPrefix[ko[r] + e] = dk[r * E + x]; dPrefix[vo[r] + e] = dv[r * E + x];' : 'dK[ko[r] + e] = dk[r * E + x]; dV[vo[r] + e] = dv[r * E + x];'} }
+    }
   }
 }`;
 
@@ -329,8 +428,8 @@ export function checkAttentionDims(d: AttentionDims): void {
 
 export function attentionForward(p: ProgramBuilder, out: GPUBuffer, lse: GPUBuffer, q: GPUBuffer, k: GPUBuffer, v: GPUBuffer, prefix: GPUBuffer, mask: GPUBuffer, d: AttentionDims): void {
   checkAttentionDims(d);
-  // grid() counts invocations; these kernels take one workgroup per row.
-  p.dispatch('attentionForward', words(d), [q, k, v, prefix, mask, out, lse], grid(d.B * d.H * d.S * WG, WG));
+  // grid() counts invocations; these kernels take one workgroup per block of R rows.
+  p.dispatch('attentionForward', words(d), [q, k, v, prefix, mask, out, lse], grid(d.B * d.H * blocks(d.S) * WG, WG));
 }
 
 /** Writes dq, dk, dv (and this layer's slots of dPrefix when Pk > 0). `saved.lse` must hold 2·B·H·S floats:
@@ -346,7 +445,7 @@ export function attentionBackward(
 ): void {
   const w = words(d);
   p.dispatch('attentionDelta', w, [dout, saved.out, saved.lse], grid(d.B * d.H * d.S, WG));
-  p.dispatch('attentionDq', w, [saved.q, saved.k, saved.v, prefix, mask, dout, saved.lse, grads.dq], grid(d.B * d.H * d.S * WG, WG));
-  p.dispatch('attentionDkv', w, [saved.q, saved.k, saved.v, mask, dout, saved.lse, grads.dk, grads.dv], grid(d.B * d.KVH * d.S * WG, WG));
-  if (d.Pk > 0) p.dispatch('attentionDprefix', w, [saved.q, prefix, dout, saved.lse, grads.dPrefix], grid(d.KVH * d.Pk * WG, WG));
+  p.dispatch('attentionDq', w, [saved.q, saved.k, saved.v, prefix, mask, dout, saved.lse, grads.dq], grid(d.B * d.H * blocks(d.S) * WG, WG));
+  p.dispatch('attentionDkv', w, [saved.q, saved.k, saved.v, mask, dout, saved.lse, grads.dk, grads.dv], grid(d.B * d.KVH * blocks(d.S) * WG, WG));
+  if (d.Pk > 0) p.dispatch('attentionDprefix', w, [saved.q, prefix, dout, saved.lse, grads.dPrefix], grid(d.KVH * blocks(d.Pk) * WG, WG));
 }
