@@ -5,11 +5,11 @@
 // Dawn in Node by default (SwiftShader without a GPU); --chromium runs it in a headless Chromium page instead.
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/bench-suite.ts';
+import { isSoftwareAdapter } from '../src/engine/gpu/device.ts';
 
 const { values: a } = parseArgs({ options: { json: { type: 'boolean', default: false }, chromium: { type: 'boolean', default: false }, reps: { type: 'string', default: '3' } } });
 // A CPU-emulated GPU (SwiftShader, lavapipe) runs at a few GFLOP/s: a GPT-2-small step on one short row already
 // takes seconds there, so the GPT-2 batch is 1×16 tokens on those and 8×128 on a real GPU.
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
 const reps = Number(a.reps);
 
 let result: HarnessBenchResult;
@@ -18,7 +18,7 @@ if (!a.chromium) {
   const { directoryModelFiles } = await import('./node-files.ts');
   const { runBench } = await import('../test/browser/bench-suite.ts');
   const gpu = await dawnGpu();
-  const software = SOFTWARE_ADAPTER.test(gpu.adapter.name);
+  const software = isSoftwareAdapter(gpu.adapter.name);
   result = await runBench(gpu, { reps, gpt2Rows: software ? 1 : 8, gpt2Tokens: software ? 16 : 128 }, directoryModelFiles('public/models/demo'));
   releaseDawn();
 } else {

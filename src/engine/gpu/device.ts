@@ -46,6 +46,10 @@ export class NoWebGpuError extends Error {
   }
 }
 
+/** A CPU-emulated Vulkan driver (SwiftShader, llvmpipe/lavapipe), by the adapter's name: a few GFLOP/s, where
+ *  kernels and benchmark shapes are chosen differently than on a GPU. */
+export const isSoftwareAdapter = (name: string): boolean => /swiftshader|llvmpipe|lavapipe/i.test(name);
+
 function summarise(adapter: GPUAdapter): AdapterSummary {
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter(

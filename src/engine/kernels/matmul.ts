@@ -15,6 +15,7 @@
 // binding and `loadW`; accumulation is f32 either way.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
 import { grid } from '../gpu/program.ts';
+import { isSoftwareAdapter } from '../gpu/device.ts';
 import { storageOf, variantName, vec4Weight, type WeightStorage } from './weight-storage.ts';
 
 const FLAG_ACCUMULATE = 1;
@@ -311,11 +312,8 @@ export const MATMUL_TILED_F16_KERNELS: KernelSource[] = [
 /** Register-blocked kernels (every adapter) or workgroup-memory tiles (hardware GPUs), see the kernels' comments. */
 export type MatmulVariant = 'blocked' | 'tiled';
 
-/** CPU-emulated Vulkan drivers, where register blocking wins (docs/decisions.md); any other adapter is a GPU. */
-export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
-
 /** The one place where the adapter picks the matmul variant: tiles on hardware GPUs, register blocks on software. */
-export const matmulVariantFor = (adapterName: string): MatmulVariant => (SOFTWARE_ADAPTER.test(adapterName) ? 'blocked' : 'tiled');
+export const matmulVariantFor = (adapterName: string): MatmulVariant => (isSoftwareAdapter(adapterName) ? 'blocked' : 'tiled');
 
 /** The matmul kernels a program needs for a variant and weight storage (the blocked ones are always compiled: the
  *  decode matvec and the bench's naive kernel live there, and a launcher can be asked for them explicitly). */
