@@ -7,11 +7,7 @@ import { StudioPage } from './pages/StudioPage.ts';
 test('the GPU process crashes mid-run: the run resumes from its last checkpoint and finishes', async ({ page, browser }) => {
   test.setTimeout(420_000);
   const app = new StudioPage(page);
-  await app.open();
-  await app.waitForDevice();
-  await app.waitForModel();
-  await app.data.pickSample('sentiment-code');
-  await app.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  await app.openWithSample('sentiment-code');
   await app.method.choose('prompt');
   await app.method.setHyper('steps', 30);
   await app.method.setHyper('evalEvery', 10);

@@ -12,11 +12,7 @@ test('meta-train a start, compare it on the held-out task, download it, keep it 
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const app = new StudioPage(page);
-  await app.open();
-  await app.waitForDevice();
-  await app.waitForModel();
-  await app.data.pickSample('sentiment-code');
-  await app.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  await app.openWithSample('sentiment-code');
 
   // The held-out task is not offered for meta-training.
   await expect(page.getByTestId('meta.task-sentiment-code')).toHaveCount(0);

@@ -7,11 +7,7 @@ import { StudioPage } from './pages/StudioPage.ts';
 test('playground: greedy is repeatable; temperature sampling is fixed by its seed', async ({ page }) => {
   test.setTimeout(240_000);
   const app = new StudioPage(page);
-  await app.open();
-  await app.waitForDevice();
-  await app.waitForModel();
-  await app.data.pickSample('sentiment-code');
-  await app.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  await app.openWithSample('sentiment-code');
 
   const play = app.results;
   const field = (id: string) => page.getByTestId(`play.${id}`);

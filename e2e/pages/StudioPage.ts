@@ -65,6 +65,15 @@ export class StudioPage {
     return this.waitFor('the model to load', (s) => s.modelLoaded);
   }
 
+  /** The common start: open the studio, wait for the device and the demo model, and load a sample dataset. */
+  async openWithSample(sampleId: string): Promise<void> {
+    await this.open();
+    await this.waitForDevice();
+    await this.waitForModel();
+    await this.data.pickSample(sampleId);
+    await this.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  }
+
   waitForStep(step: number, timeout?: number): Promise<StudioTestState> {
     return this.waitFor(`step ${step}`, (s) => s.step >= step, timeout);
   }

@@ -9,7 +9,7 @@ import { packHalves } from '../../src/engine/io/safetensors.ts';
 import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import { parseModelConfig, type ModelConfig } from '../../src/engine/model/config.ts';
 import { countLayerParameters, type ModelWeights, type Tensor } from '../../src/engine/model/weights.ts';
-import { padBatch } from '../../src/engine/model/batch.ts';
+import { padBatch, type ExtraInputs, type TokenBatch } from '../../src/engine/model/batch.ts';
 import { estimateGpuBytes } from '../../src/engine/model/memory.ts';
 import type { WeightStorage } from '../../src/engine/kernels/weight-storage.ts';
 
@@ -121,18 +121,25 @@ export function randomWeights(cfg: ModelConfig): ModelWeights {
 
 export const GPT2_SMALL = parseModelConfig({ model_type: 'gpt2', n_embd: 768, n_head: 12, n_layer: 12, n_positions: 1024, vocab_size: 50257 });
 
+/** The benchmark's batch: `rows` rows of `tokens` fixed pseudo-random ids, the last four of each scored (a
+ *  classification-style batch), and a small soft prompt of `virtual` tokens. The bench and the profiler share it. */
+export function benchBatch(cfg: ModelConfig, rows: number, tokens: number, virtual: number): { batch: TokenBatch; extras: ExtraInputs } {
+  const ids = Array.from({ length: rows }, (_, b) => Array.from({ length: tokens }, (_, t) => (b * 31 + t * 7) % cfg.vocabSize));
+  const labels = ids.map((r) => r.map((id, t) => (t >= tokens - 4 ? id : -100)));
+  return {
+    batch: padBatch(ids, labels, 0, 'right'),
+    extras: { promptEmbeds: Float32Array.from({ length: virtual * cfg.hidden }, (_, i) => Math.sin(i) * 0.02), virtualTokens: virtual },
+  };
+}
+
 /** Prompt-tuning training steps (forward + activation backward + grad readback) on `rows × tokens` batches. */
 export async function benchSteps(gpu: GpuContext, name: string, cfg: ModelConfig, weights: ModelWeights, rows: number, tokens: number, virtual: number, reps: number, storage: WeightStorage = 'f32'): Promise<StepBench> {
   const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows, tokens: tokens + virtual, virtualTokens: virtual, targets: rows * 4 }, { weightStorage: storage });
   try {
-    const ids = Array.from({ length: rows }, (_, b) => Array.from({ length: tokens }, (_, t) => (b * 31 + t * 7) % cfg.vocabSize));
-    // Four scored tokens per row, as a classification-style batch.
-    const labels = ids.map((r) => r.map((id, t) => (t >= tokens - 4 ? id : -100)));
-    const batch = padBatch(ids, labels, 0, 'right');
-    const promptEmbeds = Float32Array.from({ length: virtual * cfg.hidden }, (_, i) => Math.sin(i) * 0.02);
-    await lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
+    const { batch, extras } = benchBatch(cfg, rows, tokens, virtual);
+    await lm.lossAndGrad(batch, extras);
     const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
+    for (let i = 0; i < reps; i++) await lm.lossAndGrad(batch, extras);
     const step = (performance.now() - t0) / reps / 1000;
     const params = countLayerParameters(weights);
     const tok = rows * (tokens + virtual);

@@ -7,7 +7,7 @@ import { DispatchTimer } from '../../src/engine/gpu/timer.ts';
 import { GpuCausalLM } from '../../src/engine/model/gpu-lm.ts';
 import type { ModelConfig } from '../../src/engine/model/config.ts';
 import type { ModelWeights } from '../../src/engine/model/weights.ts';
-import { padBatch } from '../../src/engine/model/batch.ts';
+import { benchBatch } from './bench.ts';
 import type { WeightStorage } from '../../src/engine/kernels/weight-storage.ts';
 
 export interface KernelTime {
@@ -39,11 +39,8 @@ export async function profileSteps(gpu: GpuContext, cfg: ModelConfig, weights: M
   if (!timer) throw new Error(`${gpu.adapter.name} offers no timestamp-query feature: cannot profile dispatches`);
   const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows, tokens: tokens + virtual, virtualTokens: virtual, targets: rows * 4 }, { weightStorage: storage });
   try {
-    const ids = Array.from({ length: rows }, (_, b) => Array.from({ length: tokens }, (_, t) => (b * 31 + t * 7) % cfg.vocabSize));
-    const labels = ids.map((r) => r.map((id, t) => (t >= tokens - 4 ? id : -100)));
-    const batch = padBatch(ids, labels, 0, 'right');
-    const promptEmbeds = Float32Array.from({ length: virtual * cfg.hidden }, (_, i) => Math.sin(i) * 0.02);
-    const step = () => lm.lossAndGrad(batch, { promptEmbeds, virtualTokens: virtual });
+    const { batch, extras } = benchBatch(cfg, rows, tokens, virtual);
+    const step = () => lm.lossAndGrad(batch, extras);
     await step(); // compile and first-use costs
     let t0 = performance.now();
     for (let i = 0; i < steps; i++) await step();
@@ -104,7 +101,7 @@ export async function profileSteps(gpu: GpuContext, cfg: ModelConfig, weights: M
 export function formatProfile(p: StepProfile, topShapes = 15): string {
   const row = (k: KernelTime, name: string) => `  ${name.padEnd(44)} ${k.dispatches.toFixed(0).padStart(4)} ${k.ms.toFixed(3).padStart(9)} ${(100 * k.share).toFixed(1).padStart(5)}%`;
   return [
-    `${p.adapter}: batch ${p.batch}, ${p.weightStorage} weights, ${p.steps} steps`,
+    `${p.adapter}: batch ${p.batch}, ${p.weightStorage} weights, ${p.steps} step${p.steps === 1 ? "" : "s"}`,
     `step ${p.stepMs.toFixed(2)} ms wall (ordinary), ${p.profiledStepMs.toFixed(2)} ms wall profiled, ${p.gpuMs.toFixed(2)} ms GPU summed over ${p.dispatches} dispatches`,
     `  ${'kernel'.padEnd(44)} ${'n'.padStart(4)} ${'ms/step'.padStart(9)} share`,
     ...p.kernels.map((k) => row(k, k.kernel)),
