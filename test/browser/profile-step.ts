@@ -101,7 +101,7 @@ export async function profileSteps(gpu: GpuContext, cfg: ModelConfig, weights: M
 export function formatProfile(p: StepProfile, topShapes = 15): string {
   const row = (k: KernelTime, name: string) => `  ${name.padEnd(44)} ${k.dispatches.toFixed(0).padStart(4)} ${k.ms.toFixed(3).padStart(9)} ${(100 * k.share).toFixed(1).padStart(5)}%`;
   return [
-    `${p.adapter}: batch ${p.batch}, ${p.weightStorage} weights, ${p.steps} step${p.steps === 1 ? "" : "s"}`,
+    `${p.adapter}: batch ${p.batch}, ${p.weightStorage} weights, ${p.steps} step${p.steps === 1 ? '' : 's'}`,
     `step ${p.stepMs.toFixed(2)} ms wall (ordinary), ${p.profiledStepMs.toFixed(2)} ms wall profiled, ${p.gpuMs.toFixed(2)} ms GPU summed over ${p.dispatches} dispatches`,
     `  ${'kernel'.padEnd(44)} ${'n'.padStart(4)} ${'ms/step'.padStart(9)} share`,
     ...p.kernels.map((k) => row(k, k.kernel)),
