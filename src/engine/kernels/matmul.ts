@@ -26,7 +26,9 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const rows = range(ROWS);
 const quads = [0, 1]; // forward: two groups of 4 W rows (8 output columns); backward: two vec4s of dX (8 values)
 
-const matmulForwardWgsl = (s: WeightStorage) => /* wgsl */ `
+// Shared WGSL of the forward kernels: X (M, K/4 vec4), W (N, K/4), bias (N), Y (M, N), and the guarded store that
+// adds the bias and, when accumulating, Y's old value.
+const forwardHeader = (s: WeightStorage) => /* wgsl */ `
 struct Dims { M: u32, N: u32, K: u32, flags: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> X: array<vec4f>;
@@ -42,6 +44,35 @@ fn put(row: u32, col: u32, v: f32) {
   if ((d.flags & 1u) != 0u) { out += Y[i]; }
   Y[i] = out;
 }
+`;
+
+// Shared WGSL of the backward kernels: dY (M, N), W (N, K/4 vec4), dX (M, K/4 vec4), and the guarded store.
+const backwardHeader = (s: WeightStorage) => /* wgsl */ `
+struct Dims { M: u32, N: u32, K: u32, flags: u32 }
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+${vec4Weight(s, 2, 'W')}
+@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
+
+fn put(row: u32, k4: u32, v: vec4f) {
+  if (row >= d.M || k4 >= d.K / 4u) { return; }
+  let i = row * (d.K / 4u) + k4;
+  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
+}
+`;
+
+// One invocation's 8-row × 8-value block of dX, summed over n = first, first + step, … < N into a{row}_{quad}
+// (the blocked kernel walks all of N, the split one a 64th of it). Needs row0, k40 and K4 in scope.
+const backwardBlock = (first: string, step: string) => /* wgsl */ `${rows.map((i) => `let y${i} = min(row0 + ${i}u, d.M - 1u) * d.N;`).join(' ')}
+  ${quads.map((q) => `let k${q} = min(k40 + ${q}u, K4 - 1u);`).join(' ')}
+  ${rows.map((i) => quads.map((q) => `var a${i}_${q} = vec4f(0.0);`).join(' ')).join('\n  ')}
+  for (var n = ${first}; n < d.N; n += ${step}) {
+    ${quads.map((q) => `let w${q} = loadW(n * K4 + k${q});`).join(' ')}
+    ${rows.map((i) => `{ let g = dY[y${i} + n]; ${quads.map((q) => `a${i}_${q} += g * w${q};`).join(' ')} }`).join('\n    ')}
+  }`;
+
+const matmulForwardWgsl = (s: WeightStorage) => /* wgsl */ `
+${forwardHeader(s)}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) g: vec3u) {
@@ -62,17 +93,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 }`;
 
 const matmulBackwardWgsl = (s: WeightStorage) => /* wgsl */ `
-struct Dims { M: u32, N: u32, K: u32, flags: u32 }
-@group(0) @binding(0) var<uniform> d: Dims;
-@group(0) @binding(1) var<storage, read> dY: array<f32>;
-${vec4Weight(s, 2, 'W')}
-@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
-
-fn put(row: u32, k4: u32, v: vec4f) {
-  if (row >= d.M || k4 >= d.K / 4u) { return; }
-  let i = row * (d.K / 4u) + k4;
-  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
-}
+${backwardHeader(s)}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) g: vec3u) {
@@ -80,13 +101,7 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   let row0 = g.y * ${ROWS}u;
   let K4 = d.K / 4u;
   if (row0 >= d.M || k40 >= K4) { return; }
-  ${rows.map((i) => `let y${i} = min(row0 + ${i}u, d.M - 1u) * d.N;`).join(' ')}
-  ${quads.map((q) => `let k${q} = min(k40 + ${q}u, K4 - 1u);`).join(' ')}
-  ${rows.map((i) => quads.map((q) => `var a${i}_${q} = vec4f(0.0);`).join(' ')).join('\n  ')}
-  for (var n = 0u; n < d.N; n++) {
-    ${quads.map((q) => `let w${q} = loadW(n * K4 + k${q});`).join(' ')}
-    ${rows.map((i) => `{ let g = dY[y${i} + n]; ${quads.map((q) => `a${i}_${q} += g * w${q};`).join(' ')} }`).join('\n    ')}
-  }
+  ${backwardBlock('0u', '1u')}
   ${rows.map((i) => quads.map((q) => `put(row0 + ${i}u, k40 + ${q}u, a${i}_${q});`).join(' ')).join('\n  ')}
 }`;
 
@@ -97,31 +112,16 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 // ceil(M/8)·K/8 workgroups (384 for GPT-2). Row blocks vary fastest so that neighbouring workgroups read the same
 // W columns while they are in cache.
 const matmulBackwardSplitWgsl = (s: WeightStorage) => /* wgsl */ `
-struct Dims { M: u32, N: u32, K: u32, flags: u32 }
-@group(0) @binding(0) var<uniform> d: Dims;
-@group(0) @binding(1) var<storage, read> dY: array<f32>;
-${vec4Weight(s, 2, 'W')}
-@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
+${backwardHeader(s)}
 var<workgroup> red: array<vec4f, 128>; // two vec4 partials per invocation
 
-fn put(row: u32, k4: u32, v: vec4f) {
-  if (row >= d.M || k4 >= d.K / 4u) { return; }
-  let i = row * (d.K / 4u) + k4;
-  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
-}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let row0 = wid.x * ${ROWS}u;
   let k40 = wid.y * 2u;
   let K4 = d.K / 4u;
-  ${rows.map((i) => `let y${i} = min(row0 + ${i}u, d.M - 1u) * d.N;`).join(' ')}
-  ${quads.map((q) => `let k${q} = min(k40 + ${q}u, K4 - 1u);`).join(' ')}
-  ${rows.map((i) => quads.map((q) => `var a${i}_${q} = vec4f(0.0);`).join(' ')).join('\n  ')}
-  for (var n = lid; n < d.N; n += 64u) {
-    ${quads.map((q) => `let w${q} = loadW(n * K4 + k${q});`).join(' ')}
-    ${rows.map((i) => `{ let g = dY[y${i} + n]; ${quads.map((q) => `a${i}_${q} += g * w${q};`).join(' ')} }`).join('\n    ')}
-  }
+  ${backwardBlock('lid', '64u')}
   ${rows
     .map(
       (i) => `red[2u * lid] = a${i}_0; red[2u * lid + 1u] = a${i}_1;
@@ -151,23 +151,10 @@ const TILE = 32;
 // (17.5 vs 16.5 ms of forward matmuls a GPT-2 step, 10–16 TFLOP/s, two different calls): kept because it is the
 // build measured end to end; comparing the two in one call is a follow-up.
 const matmulForwardTiledWgsl = (s: WeightStorage) => /* wgsl */ `
-struct Dims { M: u32, N: u32, K: u32, flags: u32 }
-@group(0) @binding(0) var<uniform> d: Dims;
-@group(0) @binding(1) var<storage, read> X: array<vec4f>;
-${vec4Weight(s, 2, 'W')}
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> Y: array<f32>;
+${forwardHeader(s)}
 var<workgroup> xs: array<vec4f, ${TILE * 9}>; // [row][k4], row stride 9
 var<workgroup> ws: array<vec4f, ${TILE * 9}>; // [col][k4]
 
-fn put(row: u32, col: u32, v: f32) {
-  if (row >= d.M || col >= d.N) { return; }
-  var out = v;
-  if ((d.flags & 2u) != 0u) { out += bias[col]; }
-  let i = row * d.N + col;
-  if ((d.flags & 1u) != 0u) { out += Y[i]; }
-  Y[i] = out;
-}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -203,19 +190,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 }`;
 
 const matmulBackwardTiledWgsl = (s: WeightStorage) => /* wgsl */ `
-struct Dims { M: u32, N: u32, K: u32, flags: u32 }
-@group(0) @binding(0) var<uniform> d: Dims;
-@group(0) @binding(1) var<storage, read> dY: array<f32>;
-${vec4Weight(s, 2, 'W')}
-@group(0) @binding(3) var<storage, read_write> dX: array<vec4f>;
+${backwardHeader(s)}
 var<workgroup> ys: array<f32, ${TILE * 33}>; // [n][row], row stride 33: the transposing stores fall in 32 banks
 var<workgroup> ws: array<vec4f, ${TILE * 8}>; // [n][k4]: already in W's layout, no transpose
 
-fn put(row: u32, k4: u32, v: vec4f) {
-  if (row >= d.M || k4 >= d.K / 4u) { return; }
-  let i = row * (d.K / 4u) + k4;
-  if ((d.flags & 1u) != 0u) { dX[i] = dX[i] + v; } else { dX[i] = v; }
-}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
