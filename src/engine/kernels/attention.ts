@@ -49,6 +49,23 @@ fn rowId(wid: vec3u, nwg: vec3u) -> u32 { return wid.x + wid.y * nwg.x; }`;
 /** Row blocks of R along n rows. */
 const blocks = (n: number) => Math.ceil(n / R);
 
+/** WGSL: acc[r, ·] += w[r] · row tt of the keys or values, for the R rows at once (forward: values, dq: keys);
+ *  tt < Pk reads the layer's prefix slot, otherwise token tt - Pk of row b. Each invocation owns dims lid + x·WG.
+ *  Two branches rather than a select of two loads: only the row that exists is read. */
+const addWeightedRow = (prefixOff: 'prefixKOff' | 'prefixVOff', tokens: 'K' | 'V') => {
+  const add = (buffer: string) => /* wgsl */ `for (var x = 0u; x < E; x++) {
+          let e = lid + x * WG;
+          if (e < d.hd) { let v = ${buffer}[o + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * v; } }
+        }`;
+  return /* wgsl */ `      if (tt < d.Pk) {
+        let o = ${prefixOff}(tt, g);
+        ${add('prefix')}
+      } else {
+        let o = kvOff(b, tt - d.Pk, g);
+        ${add(tokens)}
+      }`;
+};
+
 // Forward: online softmax over [prefix | tokens j ≤ i] for R queries at once, a tile of WG keys at a time.
 const forwardWgsl = (HD: number) => /* wgsl */ `${rowKernelHead(HD)}
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
@@ -118,19 +135,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       }
       if (!hit) { continue; }
       let tt = t0 + u;
-      if (tt < d.Pk) {
-        let vo = prefixVOff(tt, g);
-        for (var x = 0u; x < E; x++) {
-          let e = lid + x * WG;
-          if (e < d.hd) { let v = prefix[vo + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * v; } }
-        }
-      } else {
-        let vo = kvOff(b, tt - d.Pk, g);
-        for (var x = 0u; x < E; x++) {
-          let e = lid + x * WG;
-          if (e < d.hd) { let v = V[vo + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * v; } }
-        }
-      }
+${addWeightedRow('prefixVOff', 'V')}
     }
     for (var r = 0u; r < R; r++) { m[r] = mNew[r]; }
     workgroupBarrier(); // sc is rewritten by the next tile
@@ -237,19 +242,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       for (var r = 0u; r < R; r++) { w[r] = dsS[r * WG + u]; hit = hit || w[r] != 0.0; }
       if (!hit) { continue; }
       let tt = t0 + u;
-      if (tt < d.Pk) {
-        let ko = prefixKOff(tt, g);
-        for (var x = 0u; x < E; x++) {
-          let e = lid + x * WG;
-          if (e < d.hd) { let kv = prefix[ko + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * kv; } }
-        }
-      } else {
-        let ko = kvOff(b, tt - d.Pk, g);
-        for (var x = 0u; x < E; x++) {
-          let e = lid + x * WG;
-          if (e < d.hd) { let kv = K[ko + e]; for (var r = 0u; r < R; r++) { acc[r * E + x] += w[r] * kv; } }
-        }
-      }
+${addWeightedRow('prefixKOff', 'K')}
     }
     workgroupBarrier();
   }
