@@ -73,7 +73,7 @@ export const DEFAULT_DATA_SEED = 42;
 export const DEMO_MODEL = { kind: 'bundled', id: 'demo' } as const;
 
 /** What the engine's model families cover (DESIGN.md, engine/model). Shown beside the Hub id field. */
-export const SUPPORTED_FAMILIES = 'GPT-2, Llama (SmolLM2, TinyLlama), Qwen2 / Qwen2.5, Qwen3';
+export const SUPPORTED_FAMILIES = 'GPT-2, Llama (SmolLM2, TinyLlama), Qwen2 / Qwen2.5, Qwen3, Gemma 3 (text)';
 export const HUB_EXAMPLE_ID = 'HuggingFaceTB/SmolLM2-135M';
 
 /** Playground sampling defaults: greedy (temperature 0) and short; raising the temperature then samples from the

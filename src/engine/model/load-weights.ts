@@ -4,6 +4,7 @@ import type { ModelConfig, ModelFamily } from './config.ts';
 import type { ModelWeights, Tensor } from './weights.ts';
 import { loadGpt2 } from './families/gpt2.ts';
 import { loadLlama } from './families/llama.ts';
+import { loadGemma3 } from './families/gemma3.ts';
 import { tensorSource, type TensorSource } from './families/source.ts';
 
 export { WeightLoadError } from './families/source.ts';
@@ -13,6 +14,7 @@ const FAMILY_LOADERS: Record<ModelFamily, (cfg: ModelConfig, src: TensorSource) 
   llama: loadLlama, // Llama, Qwen2 and Qwen3 share names; config flags pick biases and q/k norm
   qwen2: loadLlama,
   qwen3: loadLlama,
+  gemma3: loadGemma3,
 };
 
 /**

@@ -2,6 +2,7 @@
 // Convention: every projection is stored (out, in) and applied as y = x · Wᵀ + b (nn.Linear). GPT-2's Conv1D
 // tensors, stored (in, out), are transposed at load and its fused c_attn is split into q, k, v.
 // Letters: V vocab, C hidden, H heads, KVH kv heads, hd head dim, I intermediate, N positions.
+import type { ModelConfig } from './config.ts';
 import type { WeightStorage } from '../kernels/weight-storage.ts';
 import { halfToFloat, packHalves } from '../io/safetensors.ts';
 
@@ -16,13 +17,15 @@ export interface LayerWeights {
   k: { weight: Tensor; bias?: Tensor }; // (KVH*hd, C)
   v: { weight: Tensor; bias?: Tensor }; // (KVH*hd, C)
   o: { weight: Tensor; bias?: Tensor }; // (C, H*hd)
-  qNorm?: Tensor; // (hd) Qwen3
-  kNorm?: Tensor; // (hd) Qwen3
-  norm2: { weight: Tensor; bias?: Tensor }; // (C) ln_2 / post_attention_layernorm
+  qNorm?: Tensor; // (hd) Qwen3, Gemma 3
+  kNorm?: Tensor; // (hd) Qwen3, Gemma 3
+  postAttnNorm?: { weight: Tensor }; // (C) Gemma 3 post_attention_layernorm: on o_proj's output, before the residual add
+  norm2: { weight: Tensor; bias?: Tensor }; // (C) ln_2 / post_attention_layernorm (Llama) / pre_feedforward_layernorm (Gemma 3)
   // GPT-2: up = c_fc (I, C), down = c_proj (C, I), no gate. SwiGLU: gate (I, C), up (I, C), down (C, I).
   gate?: { weight: Tensor };
   up: { weight: Tensor; bias?: Tensor };
   down: { weight: Tensor; bias?: Tensor };
+  postMlpNorm?: { weight: Tensor }; // (C) Gemma 3 post_feedforward_layernorm: on down_proj's output, before the residual add
 }
 
 export interface ModelWeights {
@@ -64,4 +67,17 @@ export function roundToStorage(w: ModelWeights, storage: WeightStorage): ModelWe
 export function fitsHalf(w: ModelWeights): boolean {
   const ok = (t: Tensor) => t.data.every((x) => !(Math.abs(x) >= 65520)); // 65520 and beyond round to ±∞
   return [w.embed, ...(w.positions ? [w.positions] : []), w.lmHead, ...w.layers.flatMap((l) => [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].map((x) => x.weight))].every(ok);
+}
+
+const gains = new WeakMap<Tensor, Float64Array>();
+
+/** A norm's gain as the model multiplies by it: the stored weight plus config.normOffset (Gemma's `1 + w`), exact in
+ *  float64 for the reference; the GPU uploads it rounded to f32 once. */
+export function normGain(cfg: Pick<ModelConfig, 'normOffset'>, t: Tensor): Float64Array {
+  let g = gains.get(t);
+  if (!g) {
+    g = Float64Array.from(t.data, (w) => cfg.normOffset + w);
+    gains.set(t, g);
+  }
+  return g;
 }

@@ -1,6 +1,8 @@
 // Causal GQA attention over [prefix | tokens] in float64, forward and backward, probabilities kept (it is the
 // reference, clarity over memory). Layouts as the WebGPU kernel: q (B·S, H·hd), k, v (B·S, KVH·hd), prefix
-// keys/values (Pk, KVH·hd) for this layer, mask (B, S). Query i sees every prefix key and token j ≤ i with mask 1.
+// keys/values (Pk, KVH·hd) for this layer, mask (B, S). Query i sees every prefix key and token j ≤ i with mask 1;
+// in a sliding-window layer only keys less than `window` places behind it, counted over [prefix | tokens]
+// (query i is index Pk + i, prefix slot p index p, token j index Pk + j).
 
 export interface AttentionDims {
   B: number;
@@ -9,6 +11,8 @@ export interface AttentionDims {
   KVH: number;
   hd: number;
   Pk: number;
+  scale: number; // scores are q·k × scale
+  window: number; // sliding window (keys a query reads, itself included); 0: full attention
 }
 
 export interface AttentionTape {
@@ -18,7 +22,7 @@ export interface AttentionTape {
 export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Array, pk: Float64Array, pv: Float64Array, mask: Uint8Array, d: AttentionDims): { out: Float64Array; tape: AttentionTape } {
   const { B, S, H, KVH, hd, Pk } = d;
   const J = Pk + S;
-  const scale = 1 / Math.sqrt(hd);
+  const { scale, window } = d;
   const out = new Float64Array(B * S * H * hd);
   const probs = new Float64Array(B * H * S * J);
   const group = H / KVH;
@@ -34,7 +38,8 @@ export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Arr
         let max = -Infinity;
         for (let j = 0; j < J; j++) {
           scores[j] = -Infinity;
-          const visible = j < Pk || (j - Pk <= i && mask[b * S + (j - Pk)] === 1);
+          const inWindow = window === 0 || Pk + i - j < window;
+          const visible = inWindow && (j < Pk || (j - Pk <= i && mask[b * S + (j - Pk)] === 1));
           if (!visible) continue;
           const kk = j < Pk ? pk : k;
           const ko = kvOffset(b, j, g);
@@ -64,7 +69,7 @@ export function attentionForward(q: Float64Array, k: Float64Array, v: Float64Arr
 export function attentionBackward(dout: Float64Array, q: Float64Array, k: Float64Array, v: Float64Array, pk: Float64Array, pv: Float64Array, tape: AttentionTape, d: AttentionDims) {
   const { B, S, H, KVH, hd, Pk } = d;
   const J = Pk + S;
-  const scale = 1 / Math.sqrt(hd);
+  const scale = d.scale;
   const dq = new Float64Array(q.length);
   const dk = new Float64Array(k.length);
   const dv = new Float64Array(v.length);

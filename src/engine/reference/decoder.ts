@@ -1,11 +1,13 @@
 // The decoder in plain float64, forward then backward, reading like the model (fixtures README semantics):
 // x = embed (+ prompt rows, + wpe); per layer x += o(attn(rope(q), rope(k), v)), x += mlp(norm2(x)); norm; head.
+// Gemma 3 adds: token embeddings × √C, a norm on each sublayer's output before its residual add (postAttnNorm,
+// postMlpNorm), sliding-window layers with their own RoPE table, GeGLU.
 // It is the oracle the WebGPU engine is checked against, and the CPU fallback when a browser has no WebGPU.
 // Letters: B rows, T tokens, P virtual, S = P + T (prompt) or T (prefix), C hidden, V vocab.
 import type { ExtraInputs, TokenBatch } from '../model/batch.ts';
 import { IGNORE_INDEX } from '../model/batch.ts';
-import { prefixRowWidth, ropeInvFreq, type ModelConfig } from '../model/config.ts';
-import type { ModelWeights } from '../model/weights.ts';
+import { prefixRowWidth, ropeInvFreq, usesLocalRope, type ModelConfig } from '../model/config.ts';
+import { normGain, type ModelWeights, type Tensor } from '../model/weights.ts';
 import * as op from './ops.ts';
 import { attentionBackward, attentionForward, type AttentionTape } from './attention.ts';
 
@@ -13,14 +15,17 @@ interface LayerTape {
   x: Float64Array; h1: Float64Array; n1: { mean: Float64Array; rstd: Float64Array };
   qRaw: Float64Array; kRaw: Float64Array; qn?: { mean: Float64Array; rstd: Float64Array }; kn?: { mean: Float64Array; rstd: Float64Array };
   q: Float64Array; k: Float64Array; v: Float64Array; pk: Float64Array; pv: Float64Array; att: Float64Array; attTape: AttentionTape;
+  o: Float64Array; pa?: { mean: Float64Array; rstd: Float64Array }; // o_proj output and its post-attention norm (Gemma 3)
   xMid: Float64Array; h2: Float64Array; n2: { mean: Float64Array; rstd: Float64Array };
   gate?: Float64Array; up: Float64Array; act: Float64Array;
+  down: Float64Array; pf?: { mean: Float64Array; rstd: Float64Array }; // down_proj output and its post-feedforward norm
+  invFreq: Float64Array; // this layer's RoPE frequencies (Gemma 3: local or global)
 }
 
 export interface ReferenceTape {
   cfg: ModelConfig; w: ModelWeights; B: number; S: number; Pv: number; Pk: number;
   mask: Uint8Array; layers: LayerTape[]; xOut: Float64Array; nf: { mean: Float64Array; rstd: Float64Array };
-  hf: Float64Array; targets: { pos: number; label: number }[]; probs: Map<number, Float64Array>; invFreq: Float64Array;
+  hf: Float64Array; targets: { pos: number; label: number }[]; probs: Map<number, Float64Array>;
 }
 
 export interface ReferenceForward {
@@ -78,14 +83,17 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
   const S = Pv + T;
   const M = B * S;
   const rms = cfg.norm === 'rmsnorm';
-  const invFreq = cfg.positions === 'rope' ? ropeInvFreq(cfg) : new Float64Array(0);
+  const gain = (t: Tensor) => normGain(cfg, t);
+  const globalFreq = cfg.positions === 'rope' ? ropeInvFreq(cfg) : new Float64Array(0);
+  const localFreq = cfg.localRopeTheta !== null ? ropeInvFreq(cfg, true) : globalFreq;
   const mask = new Uint8Array(M);
   let x = new Float64Array(M * C);
   for (let b = 0; b < B; b++)
     for (let s = 0; s < S; s++) {
       mask[b * S + s] = s < Pv ? 1 : batch.attentionMask[b * T + s - Pv];
       for (let c = 0; c < C; c++) {
-        let val = s < Pv ? extras.promptEmbeds![s * C + c] : w.embed.data[batch.inputIds[b * T + s - Pv] * C + c];
+        // Virtual tokens enter as they are; token embeddings are scaled (Gemma: × √C, PEFT never scales the prompt).
+        let val = s < Pv ? extras.promptEmbeds![s * C + c] : w.embed.data[batch.inputIds[b * T + s - Pv] * C + c] * cfg.embedScale;
         if (w.positions) val += w.positions.data[(Pk + s) * C + c];
         x[(b * S + s) * C + c] = val;
       }
@@ -102,7 +110,7 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
         pk[p * KVH * hd + j] = extras.prefix![p * W + 2 * l * KVH * hd + j];
         pv[p * KVH * hd + j] = extras.prefix![p * W + (2 * l + 1) * KVH * hd + j];
       }
-    const n1 = op.normForward(x, M, C, lw.norm1.weight.data, lw.norm1.bias?.data, eps, rms);
+    const n1 = op.normForward(x, M, C, gain(lw.norm1.weight), lw.norm1.bias?.data, eps, rms);
     const qRaw = op.linearForward(n1.y, M, C, lw.q.weight.data, H * hd, lw.q.bias?.data);
     const kRaw = op.linearForward(n1.y, M, C, lw.k.weight.data, KVH * hd, lw.k.bias?.data);
     const v = op.linearForward(n1.y, M, C, lw.v.weight.data, KVH * hd, lw.v.bias?.data);
@@ -110,34 +118,39 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
     let k = kRaw.slice();
     let qn, kn;
     if (lw.qNorm && lw.kNorm) {
-      qn = op.normForward(qRaw, M * H, hd, lw.qNorm.data, undefined, eps, true);
-      kn = op.normForward(kRaw, M * KVH, hd, lw.kNorm.data, undefined, eps, true);
+      qn = op.normForward(qRaw, M * H, hd, gain(lw.qNorm), undefined, eps, true);
+      kn = op.normForward(kRaw, M * KVH, hd, gain(lw.kNorm), undefined, eps, true);
       q = qn.y;
       k = kn.y;
     }
+    const invFreq = usesLocalRope(cfg, l) ? localFreq : globalFreq;
     if (cfg.positions === 'rope') {
       op.rope(q, M, S, H, hd, Pk, invFreq, 1);
       op.rope(k, M, S, KVH, hd, Pk, invFreq, 1);
     }
-    const a = attentionForward(q, k, v, pk, pv, mask, { B, S, H, KVH, hd, Pk });
+    const a = attentionForward(q, k, v, pk, pv, mask, { B, S, H, KVH, hd, Pk, scale: cfg.attnScale, window: cfg.layerWindows[l] });
     const xMid = x.slice();
     const o = op.linearForward(a.out, M, H * hd, lw.o.weight.data, C, lw.o.bias?.data);
-    for (let i = 0; i < xMid.length; i++) xMid[i] += o[i];
-    const n2 = op.normForward(xMid, M, C, lw.norm2.weight.data, lw.norm2.bias?.data, eps, rms);
+    const pa = lw.postAttnNorm ? op.normForward(o, M, C, gain(lw.postAttnNorm.weight), undefined, eps, true) : undefined;
+    const attnOut = pa ? pa.y : o;
+    for (let i = 0; i < xMid.length; i++) xMid[i] += attnOut[i];
+    const n2 = op.normForward(xMid, M, C, gain(lw.norm2.weight), lw.norm2.bias?.data, eps, rms);
     let gate: Float64Array | undefined;
     const up = op.linearForward(n2.y, M, C, lw.up.weight.data, I, lw.up.bias?.data);
     let act: Float64Array;
     if (lw.gate) {
       gate = op.linearForward(n2.y, M, C, lw.gate.weight.data, I);
-      act = op.swigluForward(gate, up);
+      act = cfg.mlp === 'geglu' ? op.gegluForward(gate, up) : op.swigluForward(gate, up);
     } else act = op.geluForward(up);
     const down = op.linearForward(act, M, I, lw.down.weight.data, C, lw.down.bias?.data);
+    const pf = lw.postMlpNorm ? op.normForward(down, M, C, gain(lw.postMlpNorm.weight), undefined, eps, true) : undefined;
+    const mlpOut = pf ? pf.y : down;
     const next = xMid.slice();
-    for (let i = 0; i < next.length; i++) next[i] += down[i];
-    layers.push({ x, h1: n1.y, n1, qRaw, kRaw, qn, kn, q, k, v, pk, pv, att: a.out, attTape: a.tape, xMid, h2: n2.y, n2, gate, up, act });
+    for (let i = 0; i < next.length; i++) next[i] += mlpOut[i];
+    layers.push({ x, h1: n1.y, n1, qRaw, kRaw, qn, kn, q, k, v, pk, pv, att: a.out, attTape: a.tape, o, pa, xMid, h2: n2.y, n2, gate, up, act, down, pf, invFreq });
     x = next;
   }
-  const nf = op.normForward(x, M, C, w.finalNorm.weight.data, w.finalNorm.bias?.data, eps, rms);
+  const nf = op.normForward(x, M, C, gain(w.finalNorm.weight), w.finalNorm.bias?.data, eps, rms);
   // Scored positions: position s predicts label s + 1 of the (virtual-token-extended) labels.
   const targets: { pos: number; label: number }[] = [];
   for (let b = 0; b < B; b++)
@@ -179,7 +192,7 @@ export function referenceForward(cfg: ModelConfig, w: ModelWeights, batch: Token
     rowLogProb,
     logits,
     residual,
-    tape: { cfg, w, B, S, Pv, Pk, mask, layers, xOut: x, nf, hf: nf.y, targets, probs, invFreq },
+    tape: { cfg, w, B, S, Pv, Pk, mask, layers, xOut: x, nf, hf: nf.y, targets, probs },
   };
 }
 
@@ -189,6 +202,7 @@ export function referenceBackward(t: ReferenceTape): { promptEmbeds?: Float64Arr
   const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V } = cfg;
   const M = B * S;
   const rms = cfg.norm === 'rmsnorm';
+  const gain = (t: Tensor) => normGain(cfg, t);
   const dhf = new Float64Array(M * C);
   const n = t.targets.length;
   for (const { pos, label } of t.targets) {
@@ -196,39 +210,43 @@ export function referenceBackward(t: ReferenceTape): { promptEmbeds?: Float64Arr
     const dz = p.map((v, i) => (v - (i === label ? 1 : 0)) / n);
     dhf.set(op.linearBackward(dz, 1, C, w.lmHead.data, V), pos * C);
   }
-  let dx: Float64Array = op.normBackward(dhf, t.xOut, M, C, w.finalNorm.weight.data, t.nf.mean, t.nf.rstd, rms);
+  let dx: Float64Array = op.normBackward(dhf, t.xOut, M, C, gain(w.finalNorm.weight), t.nf.mean, t.nf.rstd, rms);
   const W = prefixRowWidth(cfg);
   const dPrefix = Pk ? new Float64Array(Pk * W) : undefined;
   for (let l = cfg.layers - 1; l >= 0; l--) {
     const lw = w.layers[l];
     const a = t.layers[l];
-    const dAct = op.linearBackward(dx, M, I, lw.down.weight.data, C);
+    // x_{l+1} = xMid + postMlpNorm?(down(act(h2)))
+    const dDown = lw.postMlpNorm && a.pf ? op.normBackward(dx, a.down, M, C, gain(lw.postMlpNorm.weight), a.pf.mean, a.pf.rstd, true) : dx;
+    const dAct = op.linearBackward(dDown, M, I, lw.down.weight.data, C);
     let dh2: Float64Array;
     if (lw.gate && a.gate) {
-      const { dGate, dUp } = op.swigluBackward(dAct, a.gate, a.up);
+      const { dGate, dUp } = cfg.mlp === 'geglu' ? op.gegluBackward(dAct, a.gate, a.up) : op.swigluBackward(dAct, a.gate, a.up);
       dh2 = op.linearBackward(dGate, M, C, lw.gate.weight.data, I);
       const d2 = op.linearBackward(dUp, M, C, lw.up.weight.data, I);
       for (let i = 0; i < dh2.length; i++) dh2[i] += d2[i];
     } else dh2 = op.linearBackward(op.geluBackward(dAct, a.up), M, C, lw.up.weight.data, I);
-    const dxMid = op.normBackward(dh2, a.xMid, M, C, lw.norm2.weight.data, a.n2.mean, a.n2.rstd, rms);
+    const dxMid = op.normBackward(dh2, a.xMid, M, C, gain(lw.norm2.weight), a.n2.mean, a.n2.rstd, rms);
     for (let i = 0; i < dxMid.length; i++) dxMid[i] += dx[i];
-    const dAtt = op.linearBackward(dxMid, M, H * hd, lw.o.weight.data, C);
-    const g = attentionBackward(dAtt, a.q, a.k, a.v, a.pk, a.pv, a.attTape, { B, S, H, KVH, hd, Pk });
+    // xMid = x + postAttnNorm?(o(attention(...)))
+    const dO = lw.postAttnNorm && a.pa ? op.normBackward(dxMid, a.o, M, C, gain(lw.postAttnNorm.weight), a.pa.mean, a.pa.rstd, true) : dxMid;
+    const dAtt = op.linearBackward(dO, M, H * hd, lw.o.weight.data, C);
+    const g = attentionBackward(dAtt, a.q, a.k, a.v, a.pk, a.pv, a.attTape, { B, S, H, KVH, hd, Pk, scale: cfg.attnScale, window: cfg.layerWindows[l] });
     if (cfg.positions === 'rope') {
-      op.rope(g.dq, M, S, H, hd, Pk, t.invFreq, -1);
-      op.rope(g.dk, M, S, KVH, hd, Pk, t.invFreq, -1);
+      op.rope(g.dq, M, S, H, hd, Pk, a.invFreq, -1);
+      op.rope(g.dk, M, S, KVH, hd, Pk, a.invFreq, -1);
     }
     let dq: Float64Array = g.dq;
     let dk: Float64Array = g.dk;
     if (lw.qNorm && lw.kNorm && a.qn && a.kn) {
-      dq = op.normBackward(g.dq, a.qRaw, M * H, hd, lw.qNorm.data, a.qn.mean, a.qn.rstd, true);
-      dk = op.normBackward(g.dk, a.kRaw, M * KVH, hd, lw.kNorm.data, a.kn.mean, a.kn.rstd, true);
+      dq = op.normBackward(g.dq, a.qRaw, M * H, hd, gain(lw.qNorm), a.qn.mean, a.qn.rstd, true);
+      dk = op.normBackward(g.dk, a.kRaw, M * KVH, hd, gain(lw.kNorm), a.kn.mean, a.kn.rstd, true);
     }
     const dh1 = op.linearBackward(dq, M, C, lw.q.weight.data, H * hd);
     const dk1 = op.linearBackward(dk, M, C, lw.k.weight.data, KVH * hd);
     const dv1 = op.linearBackward(g.dv, M, C, lw.v.weight.data, KVH * hd);
     for (let i = 0; i < dh1.length; i++) dh1[i] += dk1[i] + dv1[i];
-    const dxl = op.normBackward(dh1, a.x, M, C, lw.norm1.weight.data, a.n1.mean, a.n1.rstd, rms);
+    const dxl = op.normBackward(dh1, a.x, M, C, gain(lw.norm1.weight), a.n1.mean, a.n1.rstd, rms);
     for (let i = 0; i < dxl.length; i++) dxl[i] += dxMid[i];
     dx = dxl;
     if (dPrefix)

@@ -76,7 +76,7 @@ export function linearBackward(dy: Float64Array, M: number, K: number, W: Float3
 }
 
 /** LayerNorm (rms=false) or RMSNorm over rows of width C; returns y and per-row (mean, rstd). */
-export function normForward(x: Float64Array, rows: number, C: number, w: Float32Array, b: Float32Array | undefined, eps: number, rms: boolean) {
+export function normForward(x: Float64Array, rows: number, C: number, w: ArrayLike<number>, b: Float32Array | undefined, eps: number, rms: boolean) {
   const y = new Float64Array(rows * C);
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
@@ -95,7 +95,7 @@ export function normForward(x: Float64Array, rows: number, C: number, w: Float32
   }
   return { y, mean, rstd };
 }
-export function normBackward(dy: Float64Array, x: Float64Array, rows: number, C: number, w: Float32Array, mean: Float64Array, rstd: Float64Array, rms: boolean): Float64Array {
+export function normBackward(dy: Float64Array, x: Float64Array, rows: number, C: number, w: ArrayLike<number>, mean: Float64Array, rstd: Float64Array, rms: boolean): Float64Array {
   const dx = new Float64Array(rows * C);
   for (let r = 0; r < rows; r++) {
     let sg = 0;
@@ -140,6 +140,16 @@ export function swigluBackward(dy: Float64Array, gate: Float64Array, up: Float64
     dUp[i] = dy[i] * gate[i] * s;
   }
   return { dGate, dUp };
+}
+
+/** Gemma's gated GELU: y = gelu_tanh(gate) · up (gelu_pytorch_tanh is gelu_new's formula). */
+export function gegluForward(gate: Float64Array, up: Float64Array): Float64Array {
+  const g = geluForward(gate);
+  return g.map((v, i) => v * up[i]);
+}
+export function gegluBackward(dy: Float64Array, gate: Float64Array, up: Float64Array): { dGate: Float64Array; dUp: Float64Array } {
+  const g = geluForward(gate);
+  return { dGate: geluBackward(dy.map((v, i) => v * up[i]), gate), dUp: dy.map((v, i) => v * g[i]) };
 }
 
 /** Rotate-half RoPE in place on (rows, heads, hd); row r sits at position offset + r % S. sign −1 = backward. */
