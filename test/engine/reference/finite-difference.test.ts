@@ -7,7 +7,9 @@ import { referenceBackward, referenceForward } from '../../../src/engine/referen
 import { Rng } from '../../../src/tuning/random.ts';
 
 // The reference's analytic gradient against central finite differences, on tiny random models of every family
-// feature: GPT-2, Llama GQA with llama3 RoPE scaling, Qwen2 biases, Qwen3 q/k norm with head_dim ≠ C/H.
+// feature: GPT-2, Llama GQA with llama3 RoPE scaling, Qwen2 biases, Qwen3 q/k norm with head_dim ≠ C/H, Gemma 3 (a
+// sliding window shorter than the rows, so some keys fall out of it, local and linear-scaled global RoPE, post norms,
+// GeGLU, query_pre_attn_scalar, scaled token embeddings).
 function randomModel(raw: Record<string, unknown>, seed: number): { cfg: ModelConfig; names: Map<string, Tensor> } {
   const cfg = parseModelConfig(raw);
   const rng = new Rng(seed);
@@ -32,6 +34,7 @@ function randomModel(raw: Record<string, unknown>, seed: number): { cfg: ModelCo
       add(`${p}self_attn.o_proj.weight`, [C, H * hd]);
       if (cfg.qkvBias) { add(`${p}self_attn.q_proj.bias`, [H * hd], 0.1); add(`${p}self_attn.k_proj.bias`, [KVH * hd], 0.1); add(`${p}self_attn.v_proj.bias`, [KVH * hd], 0.1); }
       if (cfg.qkNorm) { add(`${p}self_attn.q_norm.weight`, [hd], 0, true); add(`${p}self_attn.k_norm.weight`, [hd], 0, true); }
+      if (cfg.postNorms) { add(`${p}pre_feedforward_layernorm.weight`, [C], 0.2); add(`${p}post_feedforward_layernorm.weight`, [C], 0.2); }
       add(`${p}mlp.gate_proj.weight`, [I, C]); add(`${p}mlp.up_proj.weight`, [I, C]); add(`${p}mlp.down_proj.weight`, [C, I]);
     }
   }
@@ -45,6 +48,9 @@ const models: Record<string, Record<string, unknown>> = {
     rope_scaling: { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8 } },
   'qwen2 biases': { ...base, model_type: 'qwen2', hidden_size: 8, num_attention_heads: 2, num_key_value_heads: 1, intermediate_size: 12, rope_theta: 1e6 },
   'qwen3 q/k norm, head_dim ≠ C/H': { ...base, model_type: 'qwen3', hidden_size: 8, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 6, intermediate_size: 12 },
+  'gemma3 sliding window 3, post norms, GeGLU': { ...base, model_type: 'gemma3_text', hidden_size: 8, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 6,
+    intermediate_size: 12, query_pre_attn_scalar: 5, sliding_window: 3, layer_types: ['sliding_attention', 'full_attention'], rope_local_base_freq: 100,
+    rope_scaling: { rope_type: 'linear', factor: 4 }, hidden_activation: 'gelu_pytorch_tanh' },
 };
 
 // Row 0: no padding, its first label scored from the last virtual token (prompt tuning). Row 1: left padding
