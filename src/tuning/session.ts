@@ -16,6 +16,7 @@ import type { SamplingOptions } from '../engine/model/sampling.ts';
 import { prepareDataset, type DatasetRequest, type PreparedDataset } from './data/prepare.ts';
 import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.ts';
 import { renderTemplate } from './data/template.ts';
+import { encodePrompt } from './data/row-format.ts';
 import { evaluateClassification, evaluateGeneration, type EvaluationReport } from './evaluate.ts';
 import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
@@ -99,7 +100,7 @@ export class TuningSession {
 
   setDataset(req: DatasetRequest, virtualTokens: number): PreparedDataset {
     const { lm, tok } = this.need();
-    const prepared = prepareDataset(req, tok, lm.config, virtualTokens);
+    const prepared = prepareDataset(req, tok, lm.config, virtualTokens, this.modelName);
     if (prepared.ok) this.dataset = prepared;
     return prepared;
   }
@@ -115,7 +116,7 @@ export class TuningSession {
     if (d.validation.length === 0) throw new Error('there are no validation examples to evaluate on');
     return d.kind === 'classification'
       ? evaluateClassification(lm, d.validation, { names: d.labels.names, tokens: d.labels.tokens }, extras)
-      : evaluateGeneration(lm, d.validation, extras, (ids) => tok.decode(ids), tok.eosTokenId === null ? [] : [tok.eosTokenId]);
+      : evaluateGeneration(lm, d.validation, extras, (ids) => tok.decode(ids), d.stopIds);
   }
 
   /** The tuned extra input, or none (the untuned baseline) when nothing is trained. */
@@ -142,13 +143,14 @@ export class TuningSession {
     });
   }
 
-  /** The playground: the template applied to `input`, then the engine's KV-cache generation (greedy at temperature
-   *  0 or top-k 1; otherwise a draw from the top k, fixed by `seed`). */
+  /** The playground: the template applied to `input` and tokenised as the rows are (special tokens, chat template),
+   *  then the engine's KV-cache generation (greedy at temperature 0 or top-k 1; otherwise a draw from the top k,
+   *  fixed by `seed`). */
   async generate(input: string, maxTokens: number, extras: ExtraInputs, sampling: SamplingOptions & { seed?: number } = {}): Promise<string> {
     const { lm, tok } = this.need();
     const d = this.needData();
-    const prompt = tok.encode(renderTemplate(d.template, input));
-    const { tokens } = await lm.generate(prompt, extras, { ...sampling, maxNewTokens: maxTokens, stopIds: tok.eosTokenId === null ? [] : [tok.eosTokenId] });
+    const prompt = encodePrompt(tok, renderTemplate(d.template, input), d.chatTemplate);
+    const { tokens } = await lm.generate(prompt, extras, { ...sampling, maxNewTokens: maxTokens, stopIds: d.stopIds });
     return tok.decode(tokens).trim();
   }
 
@@ -236,11 +238,12 @@ export class TuningSession {
     const base = options.method;
     if (kind === 'peft-zip') {
       const files = buildAdapterFiles(table, peftConfig(lm.config, options, { baseModel: this.modelName }));
-      return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files) };
+      return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files, this.dataset?.recipe) };
     }
     if (kind === 'safetensors') return { fileName: `${base}-prompt_embeddings.safetensors`, mime: 'application/octet-stream', bytes: writeSafetensors({ prompt_embeddings: table }) };
     if (kind === 'checkpoint') return { fileName: `${base}-checkpoint.zip`, mime: 'application/zip', bytes: writeCheckpoint(trainer.snapshot(), this.checkpointModel()) };
-    const json = { model: this.modelName, method: options, config: trainer.config, steps: trainer.step, losses: trainer.losses, ...summary };
+    // `rows`: how each row was built (data/row-format.ts), so Python rebuilds the rows the prompt was trained on.
+    const json = { model: this.modelName, method: options, config: trainer.config, rows: this.dataset?.recipe ?? null, steps: trainer.step, losses: trainer.losses, ...summary };
     return { fileName: `${base}-summary.json`, mime: 'application/json', bytes: new TextEncoder().encode(JSON.stringify(json, null, 2)) };
   }
 

@@ -1,6 +1,7 @@
-// Examples → token rows. A row is `prompt ++ target`: the prompt (the rendered template) gets label -100 and
-// is never scored; the target (the answer, see template.ts for its leading space) is scored, followed by EOS
-// for free-text tasks so generation learns to stop. Prompt and target are tokenised separately, as PEFT's
+// Examples → token rows. A row is `prompt ++ target`: the prompt (the rendered template, tokenised with the
+// checkpoint's special tokens or through its chat template: row-format.ts) gets label -100 and is never scored;
+// the target (the answer without special tokens, see template.ts for its leading space) is scored, followed by
+// EOS (or the chat template's end of turn) for free-text tasks so generation learns to stop. Prompt and target are tokenised separately, as PEFT's
 // examples do, so the boundary between them is exact. Rows that do not fit the model are reported (which
 // row, its length, the limit), never cut: a cut row would silently lose its answer.
 // Letters: P virtual tokens, N = maxPositions.
@@ -16,6 +17,8 @@ export interface EncodeOptions {
   template: string; // with {input} exactly once
   target?: TargetOptions; // default: leading space (GPT-2 / Llama BPE)
   eosTokenId: number | null; // appended after the answer when set (free text); null for classification
+  end?: number[]; // appended after the answer instead of eosTokenId (the chat template's end of turn)
+  encodePrompt?: (text: string) => number[]; // the prompt's tokens (row-format.ts); default: tok.encode, no special tokens
   maxPositions: number; // N, the model's context
   virtualTokens: number; // P: they take positions 0..P-1 in both methods
 }
@@ -39,9 +42,11 @@ export function rowLimit(maxPositions: number, virtualTokens: number): number {
 
 export function encodeExample(example: Example, tok: Tokenizer, options: EncodeOptions): EncodedExample {
   const output = example.output.trim();
-  const prompt = tok.encode(renderTemplate(options.template, example.input));
+  const text = renderTemplate(options.template, example.input);
+  const prompt = options.encodePrompt ? options.encodePrompt(text) : tok.encode(text);
   const answer = tok.encode(targetText(output, options.target ?? DEFAULT_TARGET_OPTIONS));
-  const target = options.eosTokenId === null ? answer : [...answer, options.eosTokenId];
+  const end = options.end ?? (options.eosTokenId === null ? [] : [options.eosTokenId]);
+  const target = [...answer, ...end];
   return { input: example.input, output, prompt, target };
 }
 

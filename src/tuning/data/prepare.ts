@@ -1,14 +1,16 @@
 // From the user's text to what the trainer needs: parse (line errors), check the template, decide
 // classification vs free text, split train / validation (the file's split column, else a seeded split
-// stratified by label), tokenise, and report rows too long for the model (never cut them).
+// stratified by label), tokenise (rows as transformers builds them, row-format.ts: the checkpoint's special
+// tokens, optionally the chat template), and report rows too long for the model (never cut them).
 import type { ModelConfig } from '../../engine/model/config.ts';
 import type { EncodedExample } from './encoded.ts';
 import { encodeExamples, type TooLongRow } from './encode.ts';
 import { detectLabels, type LabelCount, type TaskKind } from './labels.ts';
 import { parseDataset, type DatasetError, type RawExample } from './parse.ts';
 import { splitExamples } from './split.ts';
-import { checkTemplate, renderTemplate, targetText, DEFAULT_TARGET_OPTIONS, type TargetOptions } from './template.ts';
-import type { TextTokenizer } from './tokenizer.ts';
+import { checkTemplate, targetText, DEFAULT_TARGET_OPTIONS, type TargetOptions } from './template.ts';
+import type { TextTokenizer, TokenPiece } from './tokenizer.ts';
+import { answerEnd, answerOptions, encodePrompt, resolveChatTemplate, rowRecipe, stopIds, type ChatTemplateSetting, type RowRecipe } from './row-format.ts';
 
 export type { TaskKind } from './labels.ts';
 export { splitExamples } from './split.ts';
@@ -19,7 +21,17 @@ export interface DatasetRequest {
   template: string;
   validationFraction: number;
   seed: number;
-  target?: TargetOptions; // the answer's leading space (default on)
+  target?: TargetOptions; // the answer's leading space (default on; off through the chat template)
+  chatTemplate?: ChatTemplateSetting; // rows through the tokenizer's chat template (default off; 'auto': instruct names)
+}
+
+/** The first row as the model sees it: special tokens marked (`<bos>`, chat markers), the count including them. */
+export interface RowPreview {
+  text: string; // the prompt with its special tokens written out
+  target: string; // the answer with EOS / end of turn written out
+  tokens: number;
+  prompt: TokenPiece[];
+  answer: TokenPiece[];
 }
 
 export interface PreparedDataset {
@@ -30,9 +42,12 @@ export interface PreparedDataset {
   train: EncodedExample[];
   validation: EncodedExample[];
   tooLong: TooLongRow[];
-  preview: { text: string; target: string; tokens: number };
+  preview: RowPreview;
   template: string;
   target: TargetOptions; // how answers were written after the template (k-shot demonstrations follow it too)
+  chatTemplate: boolean; // rows went through the tokenizer's chat template
+  stopIds: number[]; // where generation stops: EOS, and the end of turn through the chat template
+  recipe: RowRecipe; // how a row was built, for the export
 }
 
 /** Classification or free text, with the label counts (see labels.ts for the rule). */
@@ -40,18 +55,24 @@ export function detectTask(examples: readonly RawExample[]): { kind: TaskKind; l
   return detectLabels(examples);
 }
 
-export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: ModelConfig, virtualTokens: number): PreparedDataset {
+/** `modelName` decides the chat template's 'auto' setting (instruct / -it names). */
+export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: ModelConfig, virtualTokens: number, modelName = ''): PreparedDataset {
   const parsed = parseDataset(req.text, req.fileName);
   const errors = [...parsed.errors];
   const templateProblem = checkTemplate(req.template);
   if (templateProblem) errors.unshift({ line: 0, message: templateProblem });
+  const chat = resolveChatTemplate(req.chatTemplate, tok, modelName);
+  if (chat.problem) errors.unshift({ line: 0, message: chat.problem });
   const { kind, labels } = detectLabels(parsed.examples);
   const split = splitExamples(parsed.examples, { fraction: req.validationFraction, seed: req.seed, stratify: kind === 'classification' });
-  const targetOptions = req.target ?? DEFAULT_TARGET_OPTIONS;
+  const targetOptions = answerOptions(req.target ?? DEFAULT_TARGET_OPTIONS, chat.on);
+  const end = answerEnd(tok, kind, chat.on);
   const options = {
     template: req.template,
     target: targetOptions,
-    eosTokenId: kind === 'generation' ? tok.eosTokenId : null,
+    eosTokenId: null, // `end` says what follows the answer
+    end,
+    encodePrompt: (text: string) => encodePrompt(tok, text, chat.on),
     maxPositions: cfg.maxPositions,
     virtualTokens,
   };
@@ -79,10 +100,19 @@ export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: Mod
     train: train?.rows ?? [],
     validation: validation?.rows ?? [],
     tooLong,
-    preview: first
-      ? { text: renderTemplate(req.template, first.input), target: targetText(first.output, targetOptions), tokens: first.prompt.length + first.target.length }
-      : { text: '', target: '', tokens: 0 },
+    preview: first ? rowPreview(tok, first) : { text: '', target: '', tokens: 0, prompt: [], answer: [] },
     template: req.template,
     target: targetOptions,
+    chatTemplate: chat.on,
+    stopIds: stopIds(tok, chat.on),
+    recipe: rowRecipe(tok, { kind, template: req.template, chat: chat.on, target: targetOptions }),
   };
+}
+
+/** One encoded row as the preview shows it (the tokens themselves, so what is shown is what the model sees). */
+export function rowPreview(tok: TextTokenizer, row: EncodedExample): RowPreview {
+  const prompt = tok.pieces(row.prompt);
+  const answer = tok.pieces(row.target);
+  const join = (p: TokenPiece[]) => p.map((x) => x.text).join('');
+  return { text: join(prompt), target: join(answer), tokens: row.prompt.length + row.target.length, prompt, answer };
 }

@@ -17,6 +17,7 @@ import type { EncodedExample } from '../data/encoded.ts';
 import type { PreparedDataset } from '../data/prepare.ts';
 import { renderTemplate, targetText } from '../data/template.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
+import { encodePrompt } from '../data/row-format.ts';
 import { evaluateClassification, evaluateGeneration, type EvaluationReport } from '../evaluate.ts';
 import { METHODS } from '../methods/registry.ts';
 import type { MethodOptions } from '../methods/method.ts';
@@ -100,7 +101,7 @@ export function evaluateExamples(ctx: Pick<BaselineContext, 'lm' | 'tok' | 'data
   const { lm, tok, dataset: d } = ctx;
   return d.kind === 'classification'
     ? evaluateClassification(lm, examples, { names: d.labels.names, tokens: d.labels.tokens }, extras)
-    : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), tok.eosTokenId === null ? [] : [tok.eosTokenId]);
+    : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), d.stopIds);
 }
 
 /** Tokens one row may have in the engine: the model's context, or the engine's buffers if smaller. */
@@ -108,9 +109,10 @@ export function rowTokenLimit(lm: CausalLM): number {
   return Math.min(lm.config.maxPositions, lm.capacity.tokens);
 }
 
-/** The examples with `text` typed before the rendered template (tokenised together, as typed). */
-export function withTextBefore(tok: TextTokenizer, template: string, examples: readonly EncodedExample[], text: string): EncodedExample[] {
-  return examples.map((e) => ({ ...e, prompt: tok.encode(text + renderTemplate(template, e.input)) }));
+/** The examples with `text` typed before the rendered template (tokenised together, as typed, as the rows' prompts
+ *  are: after BOS, or inside the chat template's user turn). */
+export function withTextBefore(tok: TextTokenizer, template: string, examples: readonly EncodedExample[], text: string, chat = false): EncodedExample[] {
+  return examples.map((e) => ({ ...e, prompt: encodePrompt(tok, text + renderTemplate(template, e.input), chat) }));
 }
 
 /** The instruction as it goes before the template: on its own line unless it already ends with whitespace. */
@@ -140,7 +142,7 @@ export function kShotContext(tok: TextTokenizer, dataset: PreparedDataset, k: nu
   const picked: EncodedExample[] = [];
   for (let round = 0; picked.length < k && queues.some((q) => q.length > round); round++)
     for (const q of queues) if (round < q.length && picked.length < k) picked.push(q[round]);
-  const longest = Math.max(0, ...dataset.validation.map((e) => tok.encode(renderTemplate(dataset.template, e.input)).length + e.target.length));
+  const longest = Math.max(0, ...dataset.validation.map((e) => e.prompt.length + e.target.length));
   const demo = (e: EncodedExample) => `${renderTemplate(dataset.template, e.input)}${targetText(e.output, dataset.target)}\n\n`;
   let text = '';
   let shots = 0;
@@ -211,7 +213,7 @@ export async function compareBaselines(ctx: BaselineContext, req: BaselineReques
         continue;
       }
       const text = instructionText(req.instruction);
-      const examples = withTextBefore(tok, d.template, d.validation, text);
+      const examples = withTextBefore(tok, d.template, d.validation, text, d.chatTemplate);
       const longest = Math.max(...examples.map((e) => e.prompt.length + e.target.length));
       if (longest > limit) {
         finish(id, t0, { promptText: text, note: `with the instruction the longest row has ${longest} tokens, over the ${limit} the model takes` });
@@ -228,7 +230,7 @@ export async function compareBaselines(ctx: BaselineContext, req: BaselineReques
         finish(id, t0, { note: ctxK.note });
         continue;
       }
-      finish(id, t0, { ...scores(await evaluate(withTextBefore(tok, d.template, d.validation, ctxK.text), {})), promptText: ctxK.text, note: ctxK.note });
+      finish(id, t0, { ...scores(await evaluate(withTextBefore(tok, d.template, d.validation, ctxK.text, d.chatTemplate), {})), promptText: ctxK.text, note: ctxK.note });
     } else if (id === 'pez' || id === 'autoprompt') {
       const length = id === 'pez' ? req.pez.promptLength : req.autoprompt.triggerLength;
       if (!fitsBefore(length)) {

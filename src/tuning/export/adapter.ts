@@ -2,7 +2,10 @@
 // `prompt_embeddings` — (P, C) for prompt tuning and P-tuning (the encoder's output, as PEFT saves it),
 // (P, L·2·KVH·hd) for prefix tuning (the projected table when a projection MLP was used). Zipped with both
 // files at the root: unzipped into a folder, it is exactly what `PeftModel.from_pretrained(model, folder)`
-// reads. Import reads the same files back (a zip, or the two files) and checks them against the loaded model.
+// reads. Beside them, `row_format.json` says how a row was built (data/row-format.ts: template, special tokens
+// of the prompt, answer's leading space, EOS / end of turn, chat template) so Python rebuilds the same rows;
+// PEFT ignores files it does not know, and adapter_config.json stays exactly PEFT's.
+// Import reads the same files back (a zip, or the two files) and checks them against the loaded model.
 // Letters: P virtual tokens, C hidden, L layers, KVH key-value heads, hd head dim.
 import { unzipSync, zipSync, strFromU8, strToU8, type Zippable } from 'fflate';
 import type { ModelConfig } from '../../engine/model/config.ts';
@@ -14,6 +17,7 @@ import { peftConfigJson, peftDims, type PeftConfig } from './peft-config.ts';
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
 export const PROMPT_TENSOR = 'prompt_embeddings';
+export const ROW_FORMAT = 'row_format.json';
 
 export interface AdapterFiles {
   'adapter_config.json': Uint8Array;
@@ -45,12 +49,14 @@ export function buildAdapterFiles(table: Tensor, config: PeftConfig): AdapterFil
 // A fixed timestamp makes the same adapter give the same bytes (zip stores DOS times, which start in 1980).
 const ZIP_TIME = new Date(1980, 0, 2);
 
-/** Both files at the root of the zip (a folder inside would not be a PEFT adapter directory once unzipped). */
-export function zipAdapter(files: AdapterFiles): Uint8Array {
+/** Both files at the root of the zip (a folder inside would not be a PEFT adapter directory once unzipped), with
+ *  `rowFormat` (the row recipe) as row_format.json when given. */
+export function zipAdapter(files: AdapterFiles, rowFormat?: object): Uint8Array {
   const entries: Zippable = {
     [ADAPTER_CONFIG]: [files[ADAPTER_CONFIG], { mtime: ZIP_TIME }],
     [ADAPTER_WEIGHTS]: [files[ADAPTER_WEIGHTS], { mtime: ZIP_TIME }],
   };
+  if (rowFormat) entries[ROW_FORMAT] = [strToU8(`${JSON.stringify(rowFormat, null, 2)}\n`), { mtime: ZIP_TIME }];
   return zipSync(entries, { level: 6 });
 }
 

@@ -153,7 +153,7 @@ export async function compareStarts(
 ): Promise<StartComparison> {
   const validation = heldOut.validation.slice(0, options.validationLimit ?? heldOut.validation.length);
   if (validation.length === 0) throw new Error(`held-out task "${heldOut.name}" has no validation examples to measure accuracy on`);
-  const stopIds = tok.eosTokenId === null ? [] : [tok.eosTokenId];
+  const stopIds = heldOut.stopIds;
   const evaluate = async (extras: Parameters<typeof evaluateClassification>[3]) => {
     const r =
       heldOut.kind === 'classification'

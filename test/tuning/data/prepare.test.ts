@@ -4,11 +4,18 @@ import { prepareDataset, type DatasetRequest } from '../../../src/tuning/data/pr
 import type { TextTokenizer } from '../../../src/tuning/data/tokenizer.ts';
 
 // A character-level tokenizer (id = code point, EOS = 0) keeps every length checkable by counting characters.
+const encodeChars = (text: string) => Array.from(text, (c) => c.codePointAt(0) ?? 0);
 const charTok: TextTokenizer = {
-  encode: (text) => Array.from(text, (c) => c.codePointAt(0) ?? 0),
+  encode: encodeChars,
+  encodeWithSpecialTokens: encodeChars,
+  specialTokens: { prefix: [], suffix: [], source: 'none' },
+  chat: null,
+  chatProblem: 'no chat template',
   decode: (ids) => String.fromCodePoint(...ids.filter((i) => i !== 0)),
   tokenText: (id) => String.fromCodePoint(id),
+  pieces: (ids) => ids.map((id) => ({ text: String.fromCodePoint(id), special: id === 0 })),
   eosTokenId: 0,
+  bosTokenId: null,
   vocabSize: 0x110000,
 };
 
@@ -37,7 +44,7 @@ describe('prepareDataset', () => {
     const e = d.train[0];
     expect(e.prompt).toEqual(charTok.encode(`R: ${e.input}\nS:`));
     expect(e.target).toEqual(charTok.encode(` ${e.output}`));
-    expect(d.preview).toEqual({ text: `R: ${e.input}\nS:`, target: ` ${e.output}`, tokens: e.prompt.length + e.target.length });
+    expect(d.preview).toMatchObject({ text: `R: ${e.input}\nS:`, target: ` ${e.output}`, tokens: e.prompt.length + e.target.length });
     // The same request gives the same split.
     expect(prepareDataset(request(), charTok, cfg(64), 4).validation).toEqual(d.validation);
   });

@@ -51,6 +51,17 @@ describe('PEFT adapter export → import', () => {
     });
   }
 
+  it('row_format.json (how rows were built) rides beside the two PEFT files, which stay exactly PEFT\'s', () => {
+    const c = get('llama-prompt');
+    const { table, config } = exportOf(c);
+    const recipe = { template: 'Review: {input}\nSentiment:', chat_template: false, prompt_add_special_tokens: true, bos: true, answer_leading_space: true, eos_appended: false };
+    const entries = unzipSync(zipAdapter(buildAdapterFiles(table, config), recipe));
+    expect(Object.keys(entries).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'row_format.json']);
+    expect(JSON.parse(strFromU8(entries['row_format.json']))).toEqual(recipe);
+    expect(JSON.parse(strFromU8(entries['adapter_config.json']))).toEqual(config);
+    expect(bits(readAdapter(zipAdapter(buildAdapterFiles(table, config), recipe), c.cfg).table.data)).toEqual(bits(table.data));
+  });
+
   it('gives the same bytes for the same adapter (no timestamps)', () => {
     const { table, config } = exportOf(get('llama-prompt'));
     expect(zipAdapter(buildAdapterFiles(table, config))).toEqual(zipAdapter(buildAdapterFiles(table, config)));
