@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareGolden, defaultGoldenDir, listGoldenCases, loadGoldenCase, withinTolerance, type GoldenCase } from './golden-case.ts';
 import type { HarnessCaseFiles, HarnessResult } from '../test/browser/gpu-harness.ts';
+import { caseCapacity } from '../test/browser/run-case.ts';
 
 const args = process.argv.slice(2);
 const useDawn = !args.includes('--chromium');
@@ -56,7 +57,7 @@ async function dawnRunner(): Promise<Runner> {
   return {
     adapter: async () => gpu.adapter.name,
     async run(c) {
-      const lm = await GpuCausalLM.create(gpu, c.cfg, c.weights, { rows: c.batch.rows, tokens: 64, virtualTokens: 16 });
+      const lm = await GpuCausalLM.create(gpu, c.cfg, c.weights, caseCapacity(c.batch.rows, c.batch.columns, c.caseJson.num_virtual_tokens));
       const t0 = performance.now();
       try {
         const out = await lm.forwardFull(c.batch, c.extras);

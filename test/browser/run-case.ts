@@ -40,7 +40,7 @@ export async function runCase(files: HarnessCaseFiles): Promise<HarnessResult> {
   };
   const P = c.num_virtual_tokens;
   const extras: ExtraInputs = c.method === 'prompt' ? { promptEmbeds: table, virtualTokens: P } : { prefix: table, virtualTokens: P };
-  const lm = await GpuCausalLM.create(gpu, cfg, weights, { rows: batch.rows, tokens: 64, virtualTokens: 16 });
+  const lm = await GpuCausalLM.create(gpu, cfg, weights, caseCapacity(batch.rows, batch.columns, P));
   const t0 = performance.now();
   try {
     const out = await lm.forwardFull(batch, extras);
@@ -51,3 +51,9 @@ export async function runCase(files: HarnessCaseFiles): Promise<HarnessResult> {
   }
 }
 
+
+/** The engine capacity a golden case needs, from the case itself (rows × columns tokens after P virtual tokens), with
+ *  every position scored: forwardFull reads the logits everywhere. */
+export function caseCapacity(rows: number, columns: number, P: number): { rows: number; tokens: number; virtualTokens: number; targets: number } {
+  return { rows, tokens: P + columns, virtualTokens: P, targets: rows * (P + columns) };
+}

@@ -1,6 +1,7 @@
 // Element-wise MLP activations, forward and backward side by side.
 //   GPT-2 gelu_new: y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 //   SwiGLU:         y = silu(gate) · up,  silu(g) = g·σ(g)
+//   GeGLU (Gemma):  y = gelu_tanh(gate) · up  (gelu_pytorch_tanh = gelu_new's formula)
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
 import { grid, LINEAR_ID } from '../gpu/program.ts';
 
@@ -12,7 +13,12 @@ ${LINEAR_ID}
 const S2PI: f32 = 0.7978845608028654;
 // tanh through exp overflows to NaN on some drivers for large |u|; it is ±1 there to f32 precision anyway.
 fn tanhSafe(u: f32) -> f32 { return tanh(clamp(u, -15.0, 15.0)); }
-fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }`;
+fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+fn gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tanhSafe(S2PI * (x + 0.044715 * x * x * x))); }
+fn geluGrad(x: f32) -> f32 {
+  let t = tanhSafe(S2PI * (x + 0.044715 * x * x * x));
+  return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * S2PI * (1.0 + 3.0 * 0.044715 * x * x);
+}`;
 
 const geluForward = /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> X: array<f32>;
@@ -21,8 +27,7 @@ const geluForward = /* wgsl */ `${header}
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearId(gid, nwg, ${WG}u);
   if (i >= d.n) { return; }
-  let x = X[i];
-  Y[i] = 0.5 * x * (1.0 + tanhSafe(S2PI * (x + 0.044715 * x * x * x)));
+  Y[i] = gelu(X[i]);
 }`;
 
 // In place: X (the saved pre-activation, not needed afterwards) is overwritten by dX.
@@ -33,10 +38,7 @@ const geluBackward = /* wgsl */ `${header}
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearId(gid, nwg, ${WG}u);
   if (i >= d.n) { return; }
-  let x = X[i];
-  let t = tanhSafe(S2PI * (x + 0.044715 * x * x * x));
-  let dt = (1.0 - t * t) * S2PI * (1.0 + 3.0 * 0.044715 * x * x);
-  X[i] = dY[i] * (0.5 * (1.0 + t) + 0.5 * x * dt);
+  X[i] = dY[i] * geluGrad(X[i]);
 }`;
 
 const swigluForward = /* wgsl */ `${header}
@@ -68,11 +70,39 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   U[i] = dy * g * s;
 }`;
 
+const gegluForward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> G: array<f32>;
+@group(0) @binding(2) var<storage, read> U: array<f32>;
+@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  Y[i] = gelu(G[i]) * U[i];
+}`;
+
+// In place, as SwiGLU's: G and U are overwritten by dGate and dUp.
+const gegluBackward = /* wgsl */ `${header}
+@group(0) @binding(1) var<storage, read> dY: array<f32>;
+@group(0) @binding(2) var<storage, read_write> G: array<f32>;
+@group(0) @binding(3) var<storage, read_write> U: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = linearId(gid, nwg, ${WG}u);
+  if (i >= d.n) { return; }
+  let g = G[i];
+  let dy = dY[i];
+  G[i] = dy * U[i] * geluGrad(g);
+  U[i] = dy * gelu(g);
+}`;
+
 export const ACTIVATION_KERNELS: KernelSource[] = [
   { name: 'geluForward', code: geluForward, workgroupSize: WG },
   { name: 'geluBackward', code: geluBackward, workgroupSize: WG },
   { name: 'swigluForward', code: swigluForward, workgroupSize: WG },
   { name: 'swigluBackward', code: swigluBackward, workgroupSize: WG },
+  { name: 'gegluForward', code: gegluForward, workgroupSize: WG },
+  { name: 'gegluBackward', code: gegluBackward, workgroupSize: WG },
 ];
 
 export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: number): void {
@@ -82,10 +112,12 @@ export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: 
 export function geluBackwardOp(p: ProgramBuilder, x: GPUBuffer, dy: GPUBuffer, n: number): void {
   p.dispatch('geluBackward', [n, 0, 0, 0], [dy, x], grid(n, WG));
 }
-export function swigluForwardOp(p: ProgramBuilder, y: GPUBuffer, gate: GPUBuffer, up: GPUBuffer, n: number): void {
-  p.dispatch('swigluForward', [n, 0, 0, 0], [gate, up, y], grid(n, WG));
+/** The gated MLP's activation: SwiGLU (Llama, Qwen) or GeGLU (Gemma). */
+export type GatedActivation = 'swiglu' | 'geglu';
+export function gatedForwardOp(p: ProgramBuilder, kind: GatedActivation, y: GPUBuffer, gate: GPUBuffer, up: GPUBuffer, n: number): void {
+  p.dispatch(`${kind}Forward`, [n, 0, 0, 0], [gate, up, y], grid(n, WG));
 }
 /** Overwrites gate with dGate and up with dUp. */
-export function swigluBackwardOp(p: ProgramBuilder, gate: GPUBuffer, up: GPUBuffer, dy: GPUBuffer, n: number): void {
-  p.dispatch('swigluBackward', [n, 0, 0, 0], [dy, gate, up], grid(n, WG));
+export function gatedBackwardOp(p: ProgramBuilder, kind: GatedActivation, gate: GPUBuffer, up: GPUBuffer, dy: GPUBuffer, n: number): void {
+  p.dispatch(`${kind}Backward`, [n, 0, 0, 0], [dy, gate, up], grid(n, WG));
 }

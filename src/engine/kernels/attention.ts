@@ -3,7 +3,10 @@
 //   q (B·S, H·hd), k and v (B·S, KVH·hd), out (B·S, H·hd), lse (B, H, S), mask (B, S) u32
 //   prefix (Pk, Wp): PEFT's prompt_embeddings layout; layer l's key for kv head g at column ((2l)·KVH + g)·hd,
 //   its value at ((2l + 1)·KVH + g)·hd. Prefix keys are always visible; token key j is visible to query i iff
-//   j ≤ i and mask[b, j] = 1. Query head h reads kv head h / (H / KVH) (transformers repeat_kv).
+//   j ≤ i and mask[b, j] = 1. Query head h reads kv head h / (H / KVH) (transformers repeat_kv). In a sliding-window
+//   layer (window > 0, Gemma 3) a query also reads only keys less than `window` places behind it, counted over
+//   [prefix | tokens]: query i is index Pk + i, prefix slot p index p, token key j index Pk + j.
+//   Scores are q·k × scale (1/√hd, or Gemma's query_pre_attn_scalar^-½).
 // Forward keeps only the log-sum-exp per query; backward recomputes the probabilities (no S×S buffer):
 //   D_i = dO_i·O_i,  P_ij = exp(s_ij - lse_i),  dS_ij = P_ij (dO_i·v_j - D_i)
 //   dq_i = scale Σ_j dS_ij k_j,  dk_j = scale Σ_i dS_ij q_i,  dv_j = Σ_i P_ij dO_i   (summed over the group's heads)
@@ -14,7 +17,7 @@ const WG = 64;
 export const MAX_HEAD_DIM = 256;
 
 const header = /* wgsl */ `
-struct Dims { B: u32, S: u32, H: u32, KVH: u32, hd: u32, Pk: u32, Wp: u32, layer: u32, scale: f32, pad0: u32, pad1: u32, pad2: u32 }
+struct Dims { B: u32, S: u32, H: u32, KVH: u32, hd: u32, Pk: u32, Wp: u32, layer: u32, scale: f32, window: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 ${LINEAR_ID}
 fn qOff(b: u32, i: u32, h: u32) -> u32 { return ((b * d.S + i) * d.H + h) * d.hd; }
@@ -22,6 +25,8 @@ fn kvOff(b: u32, j: u32, g: u32) -> u32 { return ((b * d.S + j) * d.KVH + g) * d
 fn prefixKOff(p: u32, g: u32) -> u32 { return p * d.Wp + ((2u * d.layer) * d.KVH + g) * d.hd; }
 fn prefixVOff(p: u32, g: u32) -> u32 { return p * d.Wp + ((2u * d.layer + 1u) * d.KVH + g) * d.hd; }
 fn lseOff(b: u32, h: u32, i: u32) -> u32 { return (b * d.H + h) * d.S + i; }
+// Key index kj (over [prefix | tokens]) lies within the sliding window of query index qi (always, in full layers).
+fn inWindow(qi: u32, kj: u32) -> bool { return d.window == 0u || (kj <= qi && qi - kj < d.window); }
 // D lives in the second half of the lse buffer: fewer bindings (≤ 8 storage buffers per stage everywhere).
 fn dOff(b: u32, h: u32, i: u32) -> u32 { return d.B * d.H * d.S + lseOff(b, h, i); }`;
 
@@ -112,7 +117,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       seen = true;
     }
     // Query i0 + r sees prefix slots and tokens ≤ i0 + r.
-    for (var r = 0u; r < R; r++) { sc[r * WG + lid] = select(${NONE}, s[r] * d.scale, seen && r < rows && t < d.Pk + i0 + r + 1u); }
+    for (var r = 0u; r < R; r++) { sc[r * WG + lid] = select(${NONE}, s[r] * d.scale, seen && r < rows && t < d.Pk + i0 + r + 1u && inWindow(d.Pk + i0 + r, t)); }
     workgroupBarrier();
     let cnt = min(WG, n - t0);
     var mNew: array<f32, R>;
@@ -231,7 +236,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       seen = true;
     }
     for (var r = 0u; r < R; r++) {
-      let ok = seen && r < rows && t < d.Pk + i0 + r + 1u;
+      let ok = seen && r < rows && t < d.Pk + i0 + r + 1u && inWindow(d.Pk + i0 + r, t);
       dsS[r * WG + lid] = select(0.0, exp(s[r] * d.scale - L[r]) * (dp[r] - Di[r]) * d.scale, ok);
     }
     workgroupBarrier();
@@ -354,7 +359,7 @@ ${
     }
     for (var r = 0u; r < R; r++) {
       // Query i sees key row r iff it exists, is unmasked and (tokens) lies at or before i.
-      let ok = q < n && r < rows && live[r] && ${prefixSlots ? 'true' : 'i >= j0 + r'};
+      let ok = q < n && r < rows && live[r] && ${prefixSlots ? 'inWindow(d.Pk + i, p0 + r)' : 'i >= j0 + r && inWindow(d.Pk + i, d.Pk + j0 + r)'};
       let pij = select(0.0, exp(s[r] * d.scale - L), ok);
       pS[r * WG + lid] = pij;
       dsS[r * WG + lid] = pij * (dp[r] - Dq) * d.scale;
@@ -410,9 +415,11 @@ export interface AttentionDims {
   Pk: number; // prefix length (0: none)
   Wp: number; // prefix row width L·2·KVH·hd (any value ≥ 1 when Pk = 0)
   layer: number;
+  scale: number; // scores are q·k × scale
+  window: number; // sliding window of this layer (keys a query reads, itself included); 0: full attention
 }
 
-const words = (d: AttentionDims) => [d.B, d.S, d.H, d.KVH, d.hd, d.Pk, d.Wp, d.layer, f32(1 / Math.sqrt(d.hd)), 0, 0, 0];
+const words = (d: AttentionDims) => [d.B, d.S, d.H, d.KVH, d.hd, d.Pk, d.Wp, d.layer, f32(d.scale), d.window, 0, 0];
 
 export function checkAttentionDims(d: AttentionDims): void {
   if (d.hd > MAX_HEAD_DIM) throw new Error(`head_dim=${d.hd} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);

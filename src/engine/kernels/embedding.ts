@@ -1,5 +1,6 @@
 // Getting rows in and out of the residual stream:
-//   embed:       x0 (B, S, C) = [prompt (Pv, C) | E[ids] (T, C)] (+ wpe[offset + s] for learned positions)
+//   embed:       x0 (B, S, C) = [prompt (Pv, C) | scale · E[ids] (T, C)] (+ wpe[offset + s] for learned positions;
+//                scale is Gemma's √C, 1 elsewhere: virtual tokens are never scaled)
 //   promptGrad:  dPrompt (Pv, C) = Σ_b dx0[b, 0:Pv, :]          (every row shares the soft prompt)
 //   gatherRows:  out (R, C) = X[pos[r]]                          (hidden states at scored positions)
 //   scatterRows: dX[pos[r]] = dRows[r]  for pos[r] ≥ 0           (positions are unique; dX cleared before)
@@ -11,7 +12,7 @@ import { scalarWeight, storageOf, variantName, type WeightStorage } from './weig
 const WG = 256;
 
 const embedWgsl = (st: WeightStorage) => /* wgsl */ `
-struct Dims { B: u32, S: u32, C: u32, Pv: u32, offset: u32, learned: u32, pad0: u32, pad1: u32 }
+struct Dims { B: u32, S: u32, C: u32, Pv: u32, offset: u32, learned: u32, scale: f32, pad1: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> ids: array<i32>;     // (B, S - Pv)
 ${scalarWeight(st, 2, 'E')} // (V, C)
@@ -32,7 +33,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     v = prompt[s * d.C + c];
   } else {
     let tok = u32(ids[b * (d.S - d.Pv) + (s - d.Pv)]);
-    v = loadE(tok * d.C + c);
+    v = loadE(tok * d.C + c) * d.scale;
   }
   if (d.learned != 0u) { v += loadWpe((d.offset + s) * d.C + c); }
   X[id] = v;
@@ -129,6 +130,7 @@ export interface EmbedDims {
   Pv: number; // soft-prompt rows at the start of every row (0 for prefix tuning / no prompt)
   offset: number; // position of column 0 (P for prefix tuning)
   learned: boolean; // add wpe (GPT-2)
+  scale: number; // token embeddings × scale (Gemma: √C), virtual tokens as they are
 }
 
 /** The storage both tables share (one kernel variant reads both); wpe is only read with learned positions. */
@@ -139,7 +141,7 @@ export function tableStorage(E: GPUBuffer, wpe: GPUBuffer, learned: boolean): We
 }
 
 export function embedForward(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, prompt: GPUBuffer, wpe: GPUBuffer, d: EmbedDims): void {
-  p.dispatch(variantName('embed', tableStorage(E, wpe, d.learned)), [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, 0, 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
+  p.dispatch(variantName('embed', tableStorage(E, wpe, d.learned)), [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, f32(d.scale), 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
 }
 
 export function promptGrad(p: ProgramBuilder, dPrompt: GPUBuffer, dx: GPUBuffer, d: EmbedDims): void {

@@ -1,10 +1,11 @@
 // The one-token decode step over a KV cache (model/gpu-kv-decoder.ts). The step program is recorded once and
 // replayed for every token, so the position cannot live in the uniforms: it is read from `step[0]`, a storage
 // word the host writes before each submit (the cache row the new token fills = its position).
-//   embedStep:     x (C) = E[ids[0]] (+ wpe[pos] for learned positions)
+//   embedStep:     x (C) = scale · E[ids[0]] (+ wpe[pos] for learned positions)
 //   ropeStep:      rotate-half RoPE of one row (heads, hd) at position pos, from the float64 host table
 //   kvAppend:      kCache[pos] = k, vCache[pos] = v           (caches (N, KVH·hd), cache row = position)
-//   attentionStep: out (H·hd) = softmax(q·Kᵀ·scale) V over cache rows 0..pos; query head h reads kv head
+//   attentionStep: out (H·hd) = softmax(q·Kᵀ·scale) V over cache rows 0..pos (the last `window` of them in a
+//                  sliding-window layer); query head h reads kv head
 //                  h / (H / KVH). A prefix sits in rows 0..Pk-1 untouched by RoPE (as training places it), so it
 //                  needs no case of its own here, and a single sequence has no padding to mask.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
@@ -16,7 +17,7 @@ import { scalarWeight, variantName, type WeightStorage } from './weight-storage.
 const WG = 64;
 
 const embedStepWgsl = (st: WeightStorage) => /* wgsl */ `
-struct Dims { C: u32, learned: u32, pad0: u32, pad1: u32 }
+struct Dims { C: u32, learned: u32, scale: f32, pad1: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> ids: array<i32>;
 ${scalarWeight(st, 2, 'E')}
@@ -28,7 +29,7 @@ ${LINEAR_ID}
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let c = linearId(gid, nwg, ${WG}u);
   if (c >= d.C) { return; }
-  var v = loadE(u32(ids[0]) * d.C + c);
+  var v = loadE(u32(ids[0]) * d.C + c) * d.scale;
   if (d.learned != 0u) { v += loadWpe(step[0] * d.C + c); }
   X[c] = v;
 }`;
@@ -76,7 +77,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 // One invocation per query head, online softmax over the cache rows (as attention.ts's forward): a decode step has
 // H queries, so there is little to spread; the cost is the read of pos·KVH·hd cached values per layer.
 const attentionStepWgsl = (HD: number) => /* wgsl */ `
-struct Dims { H: u32, KVH: u32, hd: u32, scale: f32 }
+struct Dims { H: u32, KVH: u32, hd: u32, scale: f32, window: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<uniform> d: Dims;
 @group(0) @binding(1) var<storage, read> Q: array<f32>;
 @group(0) @binding(2) var<storage, read> kCache: array<f32>;
@@ -94,7 +95,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var e = 0u; e < d.hd; e++) { acc[e] = 0.0; }
   var m = -3.0e38;
   var l = 0.0;
-  for (var j = 0u; j <= step[0]; j++) {
+  let first = select(0u, step[0] + 1u - min(d.window, step[0] + 1u), d.window > 0u);
+  for (var j = first; j <= step[0]; j++) {
     let ko = (j * d.KVH + g) * d.hd;
     var s = 0.0;
     for (var e = 0u; e < d.hd; e++) { s += Q[qo + e] * kCache[ko + e]; }
@@ -122,8 +124,8 @@ export function kvCacheKernels(headDim: number, storage: WeightStorage = 'f32'):
   ];
 }
 
-export function embedStep(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, wpe: GPUBuffer, step: GPUBuffer, d: { C: number; learned: boolean }): void {
-  p.dispatch(variantName('embedStep', tableStorage(E, wpe, d.learned)), [d.C, d.learned ? 1 : 0, 0, 0], [ids, E, wpe, step, x], grid(d.C, WG));
+export function embedStep(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, wpe: GPUBuffer, step: GPUBuffer, d: { C: number; learned: boolean; scale: number }): void {
+  p.dispatch(variantName('embedStep', tableStorage(E, wpe, d.learned)), [d.C, d.learned ? 1 : 0, f32(d.scale), 0], [ids, E, wpe, step, x], grid(d.C, WG));
 }
 
 export function ropeStep(p: ProgramBuilder, x: GPUBuffer, table: GPUBuffer, step: GPUBuffer, d: { heads: number; hd: number }): void {
@@ -134,7 +136,7 @@ export function kvAppend(p: ProgramBuilder, kCache: GPUBuffer, vCache: GPUBuffer
   p.dispatch('kvAppend', [W, 0, 0, 0], [k, v, step, kCache, vCache], grid(W, WG));
 }
 
-export function attentionStep(p: ProgramBuilder, out: GPUBuffer, q: GPUBuffer, kCache: GPUBuffer, vCache: GPUBuffer, step: GPUBuffer, d: { H: number; KVH: number; hd: number }): void {
+export function attentionStep(p: ProgramBuilder, out: GPUBuffer, q: GPUBuffer, kCache: GPUBuffer, vCache: GPUBuffer, step: GPUBuffer, d: { H: number; KVH: number; hd: number; scale: number; window: number }): void {
   if (d.H % d.KVH !== 0) throw new Error(`heads=${d.H} must be a multiple of kv heads=${d.KVH}`);
-  p.dispatch('attentionStep', [d.H, d.KVH, d.hd, f32(1 / Math.sqrt(d.hd))], [q, kCache, vCache, step, out], grid(d.H, WG));
+  p.dispatch('attentionStep', [d.H, d.KVH, d.hd, f32(d.scale), d.window, 0, 0, 0], [q, kCache, vCache, step, out], grid(d.H, WG));
 }

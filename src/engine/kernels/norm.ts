@@ -2,6 +2,7 @@
 // backward. One workgroup per row; forward saves (mean, rstd) per row for backward.
 //   LayerNorm: y = (x - mean) · rstd · w + b,  rstd = 1/sqrt(var + eps) (biased variance)
 //   RMSNorm:   y = x · rstd · w,               rstd = 1/sqrt(mean(x²) + eps)
+//   forward may accumulate (y += …): Gemma's post norms add a sublayer's normed output to the residual stream
 //   backward, with g = dy·w and x̂ = (x - mean)·rstd:  dx = rstd · (g - mean(g) - x̂·mean(g·x̂))  (RMS: no mean(g))
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
 import { f32, grid } from '../gpu/program.ts';
@@ -53,6 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   for (var c = lid; c < d.C; c += ${WG}u) {
     var y = (X[base + c] - mean) * rstd * w[c];
     if ((d.flags & ${HAS_BIAS}u) != 0u) { y += b[c]; }
+    if ((d.flags & ${ACCUMULATE}u) != 0u) { y += Y[base + c]; }
     Y[base + c] = y;
   }
   if (lid == 0u) { stats[row * 2u] = mean; stats[row * 2u + 1u] = rstd; }
@@ -106,9 +108,9 @@ export interface NormDims {
   rms: boolean;
 }
 
-/** out (rows, C) = norm(x); stats (rows, 2) saved for backward. `bias` null for RMSNorm. */
-export function normForward(p: ProgramBuilder, out: GPUBuffer, stats: GPUBuffer, x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, zero: GPUBuffer, d: NormDims): void {
-  const flags = (d.rms ? RMS : 0) | (bias ? HAS_BIAS : 0);
+/** out (rows, C) [+]= norm(x); stats (rows, 2) saved for backward. `bias` null for RMSNorm. */
+export function normForward(p: ProgramBuilder, out: GPUBuffer, stats: GPUBuffer, x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, zero: GPUBuffer, d: NormDims, accumulate = false): void {
+  const flags = (d.rms ? RMS : 0) | (bias ? HAS_BIAS : 0) | (accumulate ? ACCUMULATE : 0);
   p.dispatch('normForward', [d.rows, d.C, f32(d.eps), flags], [x, w, bias ?? zero, out, stats], grid(d.rows, 1));
 }
 

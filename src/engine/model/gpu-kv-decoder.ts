@@ -10,12 +10,12 @@ import { ProgramBuilder } from '../gpu/program.ts';
 import { copy } from '../kernels/embedding.ts';
 import { matvecForward } from '../kernels/matmul.ts';
 import { normForward } from '../kernels/norm.ts';
-import { geluForwardOp, swigluForwardOp } from '../kernels/activation.ts';
+import { gatedForwardOp, geluForwardOp } from '../kernels/activation.ts';
 import { attentionStep, embedStep, kvAppend, ropeStep } from '../kernels/kv-cache.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
 import { padBatch } from './batch.ts';
 import type { ModelConfig } from './config.ts';
-import { prefixRowWidth } from './config.ts';
+import { prefixRowWidth, usesLocalRope } from './config.ts';
 import type { DecoderBuffers } from './gpu-buffers.ts';
 import { checkGenerationInput, MAX_CACHE_POSITIONS, type KvDecoder } from './generate.ts';
 
@@ -57,14 +57,15 @@ export class GpuKvDecoder implements KvDecoder {
     const x = f(C), xMid = f(C), h1 = f(C), h2 = f(C), hf = f(C), stats = f(2);
     const q = f(H * hd), k = f(W), v = f(W), att = f(H * hd);
     const qRaw = cfg.qkNorm ? f(H * hd) : null, kRaw = cfg.qkNorm ? f(W) : null, headStats = cfg.qkNorm ? f(2 * H) : null;
-    const gate = cfg.mlp === 'swiglu' ? f(I) : null, up = f(I), act = f(I);
+    const gate = cfg.mlp !== 'gelu_new' ? f(I) : null, up = f(I), act = f(I);
+    const sub = cfg.postNorms ? f(C) : null; // a sublayer's output before its post norm (Gemma 3)
 
     // The step: the decoder of gpu-program.ts at one row (matvec instead of the blocked matmul), with RoPE, the K/V
     // write and attention reading the position.
     const p = new ProgramBuilder(kernels);
     const z = buf.zero;
     const norm = { rows: 1, C, eps, rms: cfg.norm === 'rmsnorm' };
-    embedStep(p, x, this.ids, buf.embed, buf.wpe, this.stepWord, { C, learned: cfg.positions === 'learned' });
+    embedStep(p, x, this.ids, buf.embed, buf.wpe, this.stepWord, { C, learned: cfg.positions === 'learned', scale: cfg.embedScale });
     buf.layers.forEach((w, l) => {
       normForward(p, h1, stats, x, w.norm1, w.norm1Bias, z, norm);
       matvecForward(p, qRaw ?? q, h1, w.q, w.qBias, z, { N: H * hd, K: C });
@@ -74,25 +75,32 @@ export class GpuKvDecoder implements KvDecoder {
         normForward(p, q, headStats, qRaw, w.qNorm, null, z, { rows: H, C: hd, eps, rms: true });
         normForward(p, k, headStats, kRaw, w.kNorm, null, z, { rows: KVH, C: hd, eps, rms: true });
       }
+      const table = usesLocalRope(cfg, l) ? buf.ropeTableLocal : buf.ropeTable;
       if (cfg.positions === 'rope') {
-        ropeStep(p, q, buf.ropeTable, this.stepWord, { heads: H, hd });
-        ropeStep(p, k, buf.ropeTable, this.stepWord, { heads: KVH, hd });
+        ropeStep(p, q, table, this.stepWord, { heads: H, hd });
+        ropeStep(p, k, table, this.stepWord, { heads: KVH, hd });
       }
       kvAppend(p, this.kCache[l], this.vCache[l], k, v, this.stepWord, W);
-      attentionStep(p, att, q, this.kCache[l], this.vCache[l], this.stepWord, { H, KVH, hd });
+      attentionStep(p, att, q, this.kCache[l], this.vCache[l], this.stepWord, { H, KVH, hd, scale: cfg.attnScale, window: cfg.layerWindows[l] });
       copy(p, xMid, x, C);
-      matvecForward(p, xMid, att, w.o, w.oBias, z, { N: C, K: H * hd }, true);
+      if (sub && w.postAttnNorm) {
+        matvecForward(p, sub, att, w.o, w.oBias, z, { N: C, K: H * hd });
+        normForward(p, xMid, stats, sub, w.postAttnNorm, null, z, norm, true);
+      } else matvecForward(p, xMid, att, w.o, w.oBias, z, { N: C, K: H * hd }, true);
       normForward(p, h2, stats, xMid, w.norm2, w.norm2Bias, z, norm);
       if (gate && w.gate) {
         matvecForward(p, gate, h2, w.gate, null, z, { N: I, K: C });
         matvecForward(p, up, h2, w.up, w.upBias, z, { N: I, K: C });
-        swigluForwardOp(p, act, gate, up, I);
+        gatedForwardOp(p, cfg.mlp === 'geglu' ? 'geglu' : 'swiglu', act, gate, up, I);
       } else {
         matvecForward(p, up, h2, w.up, w.upBias, z, { N: I, K: C });
         geluForwardOp(p, act, up, I);
       }
       copy(p, x, xMid, C);
-      matvecForward(p, x, act, w.down, w.downBias, z, { N: C, K: I }, true);
+      if (sub && w.postMlpNorm) {
+        matvecForward(p, sub, act, w.down, w.downBias, z, { N: C, K: I });
+        normForward(p, x, stats, sub, w.postMlpNorm, null, z, norm, true);
+      } else matvecForward(p, x, act, w.down, w.downBias, z, { N: C, K: I }, true);
     });
     normForward(p, hf, stats, x, buf.finalNorm, buf.finalNormBias, z, norm);
     matvecForward(p, this.logits, hf, buf.head, null, z, { N: V, K: C });

@@ -22,8 +22,9 @@ import type { ModelConfig } from './config.ts';
 import { prefixRowWidth } from './config.ts';
 import { DecoderBuffers, type DecoderCapacity } from './gpu-buffers.ts';
 import { recordDecoderProgram, type ProgramShape } from './gpu-program.ts';
-import { estimateGpuBytes, formatBytes } from './memory.ts';
+import { estimateGpuBytes, formatBytes, targetCapacity } from './memory.ts';
 import type { ModelWeights } from './weights.ts';
+import type { HostTensor } from '../io/host-tensor.ts';
 import { runGeneration, type GenerateOptions, type Generation } from './generate.ts';
 import { CallQueue } from './call-queue.ts';
 import { GpuKvDecoder } from './gpu-kv-decoder.ts';
@@ -87,6 +88,16 @@ export class GpuCausalLM implements CausalLM {
     return this.buf.storage;
   }
 
+  /** Fills the buffer reserved for a streamed tensor (io/load-model.ts streamWeights). */
+  writeWeight(t: HostTensor): void {
+    this.buf.writeWeight(t);
+  }
+
+  /** Weight tensors whose bytes have not arrived yet (0 once a streamed load is complete). */
+  get pendingWeights(): number {
+    return this.buf.pendingWeights;
+  }
+
   /** GPU bytes of the uploaded model tensors. */
   get weightBytes(): number {
     return this.buf.weightBytes;
@@ -98,11 +109,9 @@ export class GpuCausalLM implements CausalLM {
     const tokens = Math.min(want.tokens ?? 256, cfg.maxPositions);
     const rows = want.rows ?? 8;
     const maxBinding = gpu.device.limits.maxStorageBufferBindingSize;
-    // Scored rows are bucketed to powers of two ≥ 8 (see layout), so capacity is too.
-    const wantTargets = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, want.targets ?? rows * tokens))));
-    const targets = Math.min(wantTargets, Math.floor(maxBinding / (4 * cfg.vocabSize)));
+    const targets = targetCapacity(cfg, { rows, tokens, targets: want.targets }, maxBinding);
     const cap: DecoderCapacity = { rows, tokens, targets, virtualTokens: want.virtualTokens ?? 64 };
-    const est = estimateGpuBytes(cfg, { rows, tokens }, storage);
+    const est = estimateGpuBytes(cfg, { rows, tokens, targets }, storage);
     if (est.largestBuffer > maxBinding)
       throw new Error(
         `this model needs a ${formatBytes(est.largestBuffer)} buffer but the GPU allows ${formatBytes(maxBinding)} per buffer ` +

@@ -1,13 +1,14 @@
 // The decoder as a recorded GPU program: forward in model order, then (for training) backward in reverse,
-// layer by layer — the same shape as the float64 reference, one kernel call per line.
+// layer by layer — the same shape as the float64 reference, one kernel call per line. Gemma 3's post norms (on a
+// sublayer's output, before its residual add) are normForward accumulating into the residual stream.
 // Letters: B rows, S tokens per row (virtual included), Pv soft-prompt rows, Pk prefix length, R scored rows.
 import type { ModelConfig } from './config.ts';
-import { prefixRowWidth } from './config.ts';
+import { prefixRowWidth, usesLocalRope } from './config.ts';
 import type { DecoderBuffers } from './gpu-buffers.ts';
 import { ProgramBuilder, type KernelSet, type Program } from '../gpu/program.ts';
 import { matmulBackward, matmulForward } from '../kernels/matmul.ts';
 import { normBackward, normForward } from '../kernels/norm.ts';
-import { geluBackwardOp, geluForwardOp, swigluBackwardOp, swigluForwardOp } from '../kernels/activation.ts';
+import { gatedBackwardOp, gatedForwardOp, geluBackwardOp, geluForwardOp } from '../kernels/activation.ts';
 import { ropeBackward, ropeForward } from '../kernels/rope.ts';
 import { attentionBackward, attentionForward } from '../kernels/attention.ts';
 import { copy, embedForward, fill, gatherRows, promptGrad, scatterRows } from '../kernels/embedding.ts';
@@ -31,11 +32,13 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
   const norm = { rows: M, C, eps, rms };
   const headNorm = (heads: number) => ({ rows: M * heads, C: hd, eps, rms: true });
   const rope = (heads: number) => ({ rows: M, S, heads, hd, offset: Pk });
-  const att = { B, S, H, KVH, hd, Pk, Wp: Math.max(1, prefixRowWidth(cfg)), layer: 0 };
+  const att = (layer: number) => ({ B, S, H, KVH, hd, Pk, Wp: Math.max(1, prefixRowWidth(cfg)), layer, scale: cfg.attnScale, window: cfg.layerWindows[layer] });
+  const ropeTableOf = (layer: number) => (usesLocalRope(cfg, layer) ? buf.ropeTableLocal : buf.ropeTable);
+  const gated = cfg.mlp === 'geglu' ? 'geglu' : 'swiglu';
   const z = buf.zero;
 
   // ── forward ──────────────────────────────────────────────────────────────────────────────────────────
-  embedForward(p, buf.acts[0].x, buf.ids, buf.embed, buf.prompt, buf.wpe, { B, S, C, Pv, offset: Pk, learned: cfg.positions === 'learned' });
+  embedForward(p, buf.acts[0].x, buf.ids, buf.embed, buf.prompt, buf.wpe, { B, S, C, Pv, offset: Pk, learned: cfg.positions === 'learned', scale: cfg.embedScale });
   buf.layers.forEach((w, l) => {
     const a = buf.acts[l];
     const next = l + 1 < cfg.layers ? buf.acts[l + 1].x : buf.xOut;
@@ -48,23 +51,31 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
       normForward(p, a.k, a.kStats, a.kRaw, w.kNorm, null, z, headNorm(KVH));
     }
     if (cfg.positions === 'rope') {
-      ropeForward(p, a.q, buf.ropeTable, rope(H));
-      ropeForward(p, a.k, buf.ropeTable, rope(KVH));
+      ropeForward(p, a.q, ropeTableOf(l), rope(H));
+      ropeForward(p, a.k, ropeTableOf(l), rope(KVH));
     }
-    attentionForward(p, a.att, a.lse, a.q, a.k, a.v, buf.prefix, buf.mask, { ...att, layer: l });
+    attentionForward(p, a.att, a.lse, a.q, a.k, a.v, buf.prefix, buf.mask, att(l));
+    // xMid = x + o(att), or x + postAttnNorm(o(att))
     copy(p, a.xMid, a.x, M * C);
-    matmulForward(p, a.xMid, a.att, w.o, w.oBias, z, { M, N: C, K: H * hd }, true);
+    if (a.oOut && a.statsPA && w.postAttnNorm) {
+      matmulForward(p, a.oOut, a.att, w.o, w.oBias, z, { M, N: C, K: H * hd });
+      normForward(p, a.xMid, a.statsPA, a.oOut, w.postAttnNorm, null, z, norm, true);
+    } else matmulForward(p, a.xMid, a.att, w.o, w.oBias, z, { M, N: C, K: H * hd }, true);
     normForward(p, a.h2, a.stats2, a.xMid, w.norm2, w.norm2Bias, z, norm);
     if (a.gate && w.gate) {
       matmulForward(p, a.gate, a.h2, w.gate, null, z, { M, N: I, K: C });
       matmulForward(p, a.up, a.h2, w.up, w.upBias, z, { M, N: I, K: C });
-      swigluForwardOp(p, a.act, a.gate, a.up, M * I);
+      gatedForwardOp(p, gated, a.act, a.gate, a.up, M * I);
     } else {
       matmulForward(p, a.up, a.h2, w.up, w.upBias, z, { M, N: I, K: C });
       geluForwardOp(p, a.act, a.up, M * I);
     }
+    // next = xMid + down(act), or xMid + postMlpNorm(down(act))
     copy(p, next, a.xMid, M * C);
-    matmulForward(p, next, a.act, w.down, w.downBias, z, { M, N: C, K: I }, true);
+    if (a.downOut && a.statsPF && w.postMlpNorm) {
+      matmulForward(p, a.downOut, a.act, w.down, w.downBias, z, { M, N: C, K: I });
+      normForward(p, next, a.statsPF, a.downOut, w.postMlpNorm, null, z, norm, true);
+    } else matmulForward(p, next, a.act, w.down, w.downBias, z, { M, N: C, K: I }, true);
   });
   normForward(p, buf.hf, buf.statsF, buf.xOut, buf.finalNorm, buf.finalNormBias, z, norm);
   gatherRows(p, buf.hT, buf.hf, buf.pos, R, C);
@@ -80,10 +91,15 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
   for (let l = cfg.layers - 1; l >= 0; l--) {
     const w = buf.layers[l];
     const a = buf.acts[l];
-    // x_{l+1} = xMid + down(act(h2)),  h2 = norm2(xMid)
-    matmulBackward(p, buf.dAct, buf.dx, w.down, { M, N: C, K: I });
+    // x_{l+1} = xMid + [postMlpNorm](down(act(h2))),  h2 = norm2(xMid)
+    let dDown = buf.dx;
+    if (a.downOut && a.statsPF && w.postMlpNorm && buf.dSub) {
+      normBackward(p, buf.dSub, buf.dx, a.downOut, w.postMlpNorm, a.statsPF, norm);
+      dDown = buf.dSub;
+    }
+    matmulBackward(p, buf.dAct, dDown, w.down, { M, N: C, K: I });
     if (a.gate && w.gate) {
-      swigluBackwardOp(p, a.gate, a.up, buf.dAct, M * I); // gate, up now hold dGate, dUp
+      gatedBackwardOp(p, gated, a.gate, a.up, buf.dAct, M * I); // gate, up now hold dGate, dUp
       matmulBackward(p, buf.dh, a.gate, w.gate, { M, N: I, K: C });
       matmulBackward(p, buf.dh, a.up, w.up, { M, N: I, K: C }, true);
     } else {
@@ -92,12 +108,17 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
     }
     copy(p, buf.dxMid, buf.dx, M * C);
     normBackward(p, buf.dxMid, buf.dh, a.xMid, w.norm2, a.stats2, norm, true);
-    // xMid = x + o(attention(rope(q), rope(k), v)),  q, k, v = projections of h1 = norm1(x)
-    matmulBackward(p, buf.dAtt, buf.dxMid, w.o, { M, N: C, K: H * hd });
-    attentionBackward(p, { dq: buf.dq, dk: buf.dk, dv: buf.dv, dPrefix: buf.dPrefix }, buf.dAtt, { q: a.q, k: a.k, v: a.v, out: a.att, lse: a.lse }, buf.prefix, buf.mask, { ...att, layer: l });
+    // xMid = x + [postAttnNorm](o(attention(rope(q), rope(k), v))),  q, k, v = projections of h1 = norm1(x)
+    let dO = buf.dxMid;
+    if (a.oOut && a.statsPA && w.postAttnNorm && buf.dSub) {
+      normBackward(p, buf.dSub, buf.dxMid, a.oOut, w.postAttnNorm, a.statsPA, norm);
+      dO = buf.dSub;
+    }
+    matmulBackward(p, buf.dAtt, dO, w.o, { M, N: C, K: H * hd });
+    attentionBackward(p, { dq: buf.dq, dk: buf.dk, dv: buf.dv, dPrefix: buf.dPrefix }, buf.dAtt, { q: a.q, k: a.k, v: a.v, out: a.att, lse: a.lse }, buf.prefix, buf.mask, att(l));
     if (cfg.positions === 'rope') {
-      ropeBackward(p, buf.dq, buf.ropeTable, rope(H));
-      ropeBackward(p, buf.dk, buf.ropeTable, rope(KVH));
+      ropeBackward(p, buf.dq, ropeTableOf(l), rope(H));
+      ropeBackward(p, buf.dk, ropeTableOf(l), rope(KVH));
     }
     let dq = buf.dq;
     let dk = buf.dk;
@@ -113,6 +134,6 @@ export function recordDecoderProgram(kernels: KernelSet, cfg: ModelConfig, buf: 
     copy(p, buf.dx, buf.dxMid, M * C);
     normBackward(p, buf.dx, buf.dh, a.x, w.norm1, a.stats1, norm, true);
   }
-  if (Pv > 0) promptGrad(p, buf.dPrompt, buf.dx, { B, S, C, Pv, offset: 0, learned: false });
+  if (Pv > 0) promptGrad(p, buf.dPrompt, buf.dx, { B, S, C, Pv, offset: 0, learned: false, scale: 1 });
   return p.build();
 }

@@ -8,6 +8,7 @@ import type { WeightStorage } from '../kernels/weight-storage.ts';
 export interface Capacity {
   rows: number; // R
   tokens: number; // S
+  targets?: number; // scored rows per call (default rows × tokens)
 }
 
 export interface MemoryEstimate {
@@ -18,18 +19,36 @@ export interface MemoryEstimate {
   largestBuffer: number;
 }
 
+/** Most bytes the logits at scored rows may take (R·V·4, and as much again for their read-back copy). */
+const LOGITS_BUDGET = 256 * 2 ** 20;
+
+/**
+ * Scored rows per call (R) the engine is built for: what is asked (default every token of a full batch), bucketed to a
+ * power of two ≥ 8 like the calls, and capped so R·V floats fit the logits budget and the binding limit. A training
+ * batch scores only answer tokens, so the cap binds only for huge vocabularies (Gemma 3's 262,144: 256 rows).
+ */
+export function targetCapacity(cfg: Pick<ModelConfig, 'vocabSize'>, cap: Capacity, maxBinding = Infinity): number {
+  const want = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, cap.targets ?? cap.rows * cap.tokens))));
+  return Math.max(8, Math.min(want, Math.floor(Math.min(LOGITS_BUDGET, maxBinding) / (4 * cfg.vocabSize))));
+}
+
 export function estimateGpuBytes(cfg: ModelConfig, cap: Capacity, storage: WeightStorage = 'f32'): MemoryEstimate {
   const { hidden: C, layers: L, heads: H, kvHeads: KVH, headDim: hd, intermediate: I, vocabSize: V } = cfg;
-  const perLayerMatrices = C * H * hd + 2 * C * KVH * hd + H * hd * C + (cfg.mlp === 'swiglu' ? 3 : 2) * C * I;
+  const perLayerMatrices = C * H * hd + 2 * C * KVH * hd + H * hd * C + (cfg.mlp === 'gelu_new' ? 2 : 3) * C * I;
   const embed = V * C;
   const head = cfg.tiedEmbeddings ? 0 : V * C;
   const pos = cfg.positions === 'learned' ? cfg.maxPositions * C : 0;
   const perValue = storage === 'f16' ? 2 : 4;
-  const weights = perValue * (embed + head + pos + L * perLayerMatrices) + 4 * (L * 4 * C + 2 * C);
+  // Norm gains and biases (Gemma 3: four norms a layer and q/k norms), always f32.
+  const weights = perValue * (embed + head + pos + L * perLayerMatrices) + 4 * (L * (cfg.postNorms ? 6 : 4) * C + 2 * C + L * 2 * hd);
   const RS = cap.rows * cap.tokens;
-  // Saved per layer: residual in/mid, two norm outputs, q, k, v, attention out, MLP pre/post activations.
-  const perLayerActs = RS * (4 * C + H * hd + 2 * KVH * hd + H * hd + 3 * I) + cap.rows * H * cap.tokens;
-  const activations = 4 * (L * perLayerActs + 6 * RS * Math.max(C, I));
+  // Saved per layer: residual in/mid, two norm outputs, q, k, v, attention out, MLP pre/post activations, and for
+  // Gemma 3 the two sublayer outputs before their post norms.
+  const perLayerActs = RS * (4 * C + H * hd + 2 * KVH * hd + H * hd + 3 * I + (cfg.postNorms ? 2 * C : 0)) + cap.rows * H * cap.tokens;
+  // Logits at the scored rows and their read-back copy: R·V each, which a 262,144-token vocabulary makes large.
+  const targets = targetCapacity(cfg, cap);
+  const logits = 2 * targets * V;
+  const activations = 4 * (L * perLayerActs + 6 * RS * Math.max(C, I) + logits);
   const largestBuffer = Math.max(perValue * Math.max(embed, head, I * C), 4 * RS * Math.max(C, I, H * hd));
   return { weights, activations, total: weights + activations, largestBuffer };
 }

@@ -41,14 +41,30 @@ describe('activation', () => {
     const g = randn(n, 3, 8), u = randn(n, 4, 2), dy = randn(n, 5);
     const job = new Job();
     const G = job.f32(g), U = job.f32(u), Y = job.zeros(n), DY = job.f32(dy);
-    job.call('swigluForwardOp', Y, G, U, n);
+    job.call('gatedForwardOp', 'swiglu', Y, G, U, n);
     job.read(Y, n);
-    job.call('swigluBackwardOp', G, U, DY, n);
+    job.call('gatedBackwardOp', 'swiglu', G, U, DY, n);
     job.read(G, n);
     job.read(U, n);
     const [y, dg, du] = await gpu.run(job);
     expectClose(y, Array.from(g, (v, i) => v * sigmoid(v) * u[i]), 'silu(g)·u');
     expectClose(dg, Array.from(g, (v, i) => dy[i] * u[i] * sigmoid(v) * (1 + v * (1 - sigmoid(v)))), 'dGate');
     expectClose(du, Array.from(g, (v, i) => dy[i] * v * sigmoid(v)), 'dUp');
+  });
+
+  it('GeGLU forward gelu_tanh(gate)·up and backward dGate, dUp (in place)', async () => {
+    const n = 777;
+    const g = randn(n, 6, 8), u = randn(n, 7, 2), dy = randn(n, 8);
+    const job = new Job();
+    const G = job.f32(g), U = job.f32(u), Y = job.zeros(n), DY = job.f32(dy);
+    job.call('gatedForwardOp', 'geglu', Y, G, U, n);
+    job.read(Y, n);
+    job.call('gatedBackwardOp', 'geglu', G, U, DY, n);
+    job.read(G, n);
+    job.read(U, n);
+    const [y, dg, du] = await gpu.run(job);
+    expectClose(y, Array.from(g, (v, i) => gelu(v) * u[i]), 'gelu(g)·u');
+    expectClose(dg, Array.from(g, (v, i) => dy[i] * u[i] * geluGrad(v)), 'dGate');
+    expectClose(du, Array.from(g, (v, i) => dy[i] * gelu(v)), 'dUp');
   });
 });

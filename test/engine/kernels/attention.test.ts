@@ -5,11 +5,12 @@ import { Job } from './job.ts';
 
 // Float64 reference of causal GQA attention over [prefix | tokens] with a key padding mask, forward and backward.
 // q, dO (B, S, H, hd); k, v (B, S, KVH, hd); prefix (Pk, Wp) with layer l's keys at column (2l·KVH + g)·hd and
-// values at ((2l+1)·KVH + g)·hd. Query i sees every prefix key and token key j ≤ i with mask[b, j] = 1.
+// values at ((2l+1)·KVH + g)·hd. Query i sees every prefix key and token key j ≤ i with mask[b, j] = 1; with a
+// sliding window w > 0 only those whose index over [prefix | tokens] is within w - 1 places of Pk + i.
 // A query that sees nothing (left padding, no prefix) gets out 0, lse 0 and no gradient, never NaN.
 function refAttention(q: Float32Array, k: Float32Array, v: Float32Array, prefix: Float32Array, mask: number[], dO: Float32Array, d: AttentionDims) {
-  const { B, S, H, KVH, hd, Pk, Wp, layer } = d;
-  const scale = 1 / Math.sqrt(hd);
+  const { B, S, H, KVH, hd, Pk, Wp, layer, scale, window } = d;
+  const near = (key: number, i: number) => window === 0 || Pk + i - key < window;
   const out = new Float64Array(q.length), lse = new Float64Array(B * H * S);
   const dq = new Float64Array(q.length), dk = new Float64Array(k.length), dv = new Float64Array(v.length), dPrefix = new Float64Array(prefix.length);
   for (let b = 0; b < B; b++)
@@ -20,9 +21,10 @@ function refAttention(q: Float32Array, k: Float32Array, v: Float32Array, prefix:
         // visible keys as (key offset, value offset, key/value arrays and their gradient arrays)
         const keys: { ko: number; vo: number; K: Float32Array; V: Float32Array; dK: Float64Array; dV: Float64Array }[] = [];
         for (let p = 0; p < Pk; p++)
-          keys.push({ ko: p * Wp + (2 * layer * KVH + g) * hd, vo: p * Wp + ((2 * layer + 1) * KVH + g) * hd, K: prefix, V: prefix, dK: dPrefix, dV: dPrefix });
+          if (near(p, i))
+            keys.push({ ko: p * Wp + (2 * layer * KVH + g) * hd, vo: p * Wp + ((2 * layer + 1) * KVH + g) * hd, K: prefix, V: prefix, dK: dPrefix, dV: dPrefix });
         for (let j = 0; j <= i; j++)
-          if (mask[b * S + j]) {
+          if (mask[b * S + j] && near(Pk + j, i)) {
             const o = ((b * S + j) * KVH + g) * hd;
             keys.push({ ko: o, vo: o, K: k, V: v, dK: dk, dV: dv });
           }
@@ -71,17 +73,23 @@ describe('attention', () => {
   // that each invocation owns two output dims, the second only for the first 8 invocations.
   const S70 = 70;
   const mask70 = Array.from({ length: 2 * S70 }, (_, n) => (n % S70 === 33 || (n >= S70 && n < S70 + 3) ? 0 : 1));
+  // Sliding windows (Gemma 3): shorter than the row, so prefix slots and early tokens drop out of late queries' view;
+  // window 1 leaves a left-padded query with no key at all.
   const cases = [
-    { Pk: 3, S: 7, hd: 8, mask: mask7 },
-    { Pk: 0, S: 7, hd: 8, mask: mask7 },
-    { Pk: 5, S: S70, hd: 72, mask: mask70 },
-    { Pk: 0, S: S70, hd: 72, mask: mask70 },
+    { Pk: 3, S: 7, hd: 8, mask: mask7, window: 0 },
+    { Pk: 0, S: 7, hd: 8, mask: mask7, window: 0 },
+    { Pk: 5, S: S70, hd: 72, mask: mask70, window: 0 },
+    { Pk: 0, S: S70, hd: 72, mask: mask70, window: 0 },
+    { Pk: 3, S: 7, hd: 8, mask: mask7, window: 4 },
+    { Pk: 0, S: 7, hd: 8, mask: mask7, window: 1 },
+    { Pk: 5, S: S70, hd: 72, mask: mask70, window: 40 },
   ];
-  for (const { Pk, S, hd, mask } of cases)
-    it(`forward (out, lse) and backward (dq, dk, dv${Pk ? ', dPrefix' : ''}) vs float64, Pk=${Pk}, S=${S}, hd=${hd}, GQA 4/2, padding`, async () => {
+  for (const { Pk, S, hd, mask, window } of cases)
+    it(`forward (out, lse) and backward (dq, dk, dv${Pk ? ', dPrefix' : ''}) vs float64, Pk=${Pk}, S=${S}, hd=${hd}, GQA 4/2, padding${window ? `, window ${window}` : ''}`, async () => {
       const [B, H, KVH, L] = [2, 4, 2, 2];
       const Wp = L * 2 * KVH * hd;
-      const d: AttentionDims = { B, S, H, KVH, hd, Pk, Wp, layer: 1 };
+      const scale = window ? 0.3 : 1 / Math.sqrt(hd);
+      const d: AttentionDims = { B, S, H, KVH, hd, Pk, Wp, layer: 1, scale, window };
       const q = randn(B * S * H * hd, 1), k = randn(B * S * KVH * hd, 2), v = randn(B * S * KVH * hd, 3);
       const prefix = randn(Math.max(1, Pk) * Wp, 4), dO = randn(B * S * H * hd, 5);
       const job = new Job();

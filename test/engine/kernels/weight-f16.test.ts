@@ -93,8 +93,8 @@ describe('f16 weight storage kernels', () => {
     const job = new Job();
     const X = job.zeros(B * S * C), Xnp = job.zeros(B * S * C);
     const IDS = job.i32(ids), EB = job.f16(E), PR = job.f32(prompt), WPE = job.f16(wpe), zero = job.zeros(4);
-    job.call('embedForward', X, IDS, EB, PR, WPE, { B, S, C, Pv, offset, learned: true });
-    job.call('embedForward', Xnp, IDS, EB, PR, zero, { B, S, C, Pv, offset, learned: false });
+    job.call('embedForward', X, IDS, EB, PR, WPE, { B, S, C, Pv, offset, learned: true, scale: 1 });
+    job.call('embedForward', Xnp, IDS, EB, PR, zero, { B, S, C, Pv, offset, learned: false, scale: 1 });
     job.read(X, B * S * C);
     job.read(Xnp, B * S * C);
     const [x, xnp] = await gpu.run(job);
