@@ -12,7 +12,7 @@ import type { EncodedExample } from '../data/encoded.ts';
 import { validationLoss } from '../evaluate.ts';
 import { AdamW } from '../optim.ts';
 import { Rng } from '../random.ts';
-import { hardPromptExtras, projectToVocabulary, type Vocabulary } from './projection.ts';
+import { embeddingRows, hardPromptExtras, projectToVocabulary, type Vocabulary } from './projection.ts';
 import { BatchSampler, scoringSet } from './search-data.ts';
 
 export interface PezOptions {
@@ -68,11 +68,7 @@ export async function discoverPez(lm: CausalLM, vocab: Vocabulary, train: readon
   const P = options.promptLength;
   // Init as the paper's code: the embeddings of random (allowed) vocabulary tokens.
   const allowedIds = [...vocab.allowed.keys()].filter((v) => vocab.allowed[v]);
-  const continuous = new Float32Array(P * C);
-  for (let p = 0; p < P; p++) {
-    const v = allowedIds[rng.int(allowedIds.length)];
-    continuous.set(vocab.embed.subarray(v * C, (v + 1) * C), p * C);
-  }
+  const continuous = embeddingRows(Array.from({ length: P }, () => allowedIds[rng.int(allowedIds.length)]), vocab);
   const scoring = scoringSet(train, options.scoreExamples, rng);
   const sampler = new BatchSampler(train, options.batchSize, rng, lm.config);
   const optimizer = new AdamW({ prompt: P * C }, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: options.weightDecay });

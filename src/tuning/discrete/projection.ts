@@ -12,7 +12,8 @@ import type { Tensor } from '../../engine/model/weights.ts';
 
 /** The embedding table with what projection needs precomputed: each row's norm, and which ids may be chosen. */
 export interface Vocabulary {
-  embed: Float32Array; // (V, C)
+  embed: Float32Array; // (V, C) as stored
+  scale: number; // a token's input vector is scale · its row (Gemma: √C; config.embedScale), where soft prompts live
   size: number; // V
   hidden: number; // C
   norms: Float64Array; // (V) Euclidean norm of each row (1 for an all-zero row, so cosines stay finite)
@@ -20,7 +21,7 @@ export interface Vocabulary {
   allowed: Uint8Array; // (V) 1 = may be chosen
 }
 
-export function vocabularyOf(embed: Tensor, cfg: Pick<ModelConfig, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>): Vocabulary {
+export function vocabularyOf(embed: Tensor, cfg: Pick<ModelConfig, 'bosTokenId' | 'eosTokenId' | 'padTokenId' | 'embedScale'>): Vocabulary {
   const [V, C] = embed.shape;
   const norms = new Float64Array(V);
   for (let v = 0; v < V; v++) {
@@ -30,10 +31,11 @@ export function vocabularyOf(embed: Tensor, cfg: Pick<ModelConfig, 'bosTokenId' 
   }
   const allowed = new Uint8Array(V).fill(1);
   for (const id of [cfg.bosTokenId, cfg.eosTokenId, cfg.padTokenId]) if (id !== null && id !== undefined && id >= 0 && id < V) allowed[id] = 0;
-  return { embed: embed.data, size: V, hidden: C, norms, allowed };
+  return { embed: embed.data, scale: cfg.embedScale, size: V, hidden: C, norms, allowed };
 }
 
-/** For each of the P rows of `rows` (P, C), the allowed vocabulary id with the largest cosine similarity. */
+/** For each of the P rows of `rows` (P, C), the allowed vocabulary id with the largest cosine similarity (the
+ *  embedding scale does not change a cosine). */
 export function projectToVocabulary(rows: Float32Array, vocab: Vocabulary): number[] {
   const C = vocab.hidden;
   const P = rows.length / C;
@@ -60,18 +62,18 @@ export function projectToVocabulary(rows: Float32Array, vocab: Vocabulary): numb
   return ids;
 }
 
-/** The embedding rows of `ids` as one (P, C) table. */
-export function embeddingRows(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'hidden' | 'size'>): Float32Array {
+/** The input vectors of `ids` (scaled embedding rows) as one (P, C) table. */
+export function embeddingRows(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'scale' | 'hidden' | 'size'>): Float32Array {
   const C = vocab.hidden;
   const out = new Float32Array(ids.length * C);
   ids.forEach((id, p) => {
     if (!(Number.isInteger(id) && id >= 0 && id < vocab.size)) throw new Error(`token id ${id} is outside the vocabulary of ${vocab.size}`);
-    out.set(vocab.embed.subarray(id * C, (id + 1) * C), p * C);
+    for (let c = 0; c < C; c++) out[p * C + c] = vocab.embed[id * C + c] * vocab.scale;
   });
   return out;
 }
 
 /** The engine's extra input that is exactly "these tokens typed before the template"; none for no tokens. */
-export function hardPromptExtras(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'hidden' | 'size'>): ExtraInputs {
+export function hardPromptExtras(ids: readonly number[], vocab: Pick<Vocabulary, 'embed' | 'scale' | 'hidden' | 'size'>): ExtraInputs {
   return ids.length === 0 ? {} : { promptEmbeds: embeddingRows(ids, vocab), virtualTokens: ids.length };
 }

@@ -18,7 +18,12 @@ export const promptTuning: TuningMethod<PromptTuningOptions> = {
     const C = ctx.cfg.hidden;
     const P = options.virtualTokens;
     const table = tensor([P, C]);
-    const copyRow = (p: number, token: number) => table.data.set(ctx.embed.data.subarray(token * C, (token + 1) * C), p * C);
+    // A token's input vector: its embedding row × the model's input scale (Gemma: √C). PEFT reads its vocabulary
+    // and text inits from the (scaled) input embedding module, so the prompt starts where those tokens would be.
+    const scale = ctx.cfg.embedScale;
+    const copyRow = (p: number, token: number) => {
+      for (let c = 0; c < C; c++) table.data[p * C + c] = ctx.embed.data[token * C + c] * scale;
+    };
     if (options.init === 'random') {
       // torch.nn.Embedding's default init, which PEFT's RANDOM uses: N(0, 1).
       for (let i = 0; i < table.data.length; i++) table.data[i] = ctx.rng.normal();

@@ -11,7 +11,7 @@ const rng = new Rng(3);
 const embed: Tensor = { shape: [V, C], data: Float32Array.from({ length: V * C }, () => rng.normal(0, 1)) };
 // Rows of very different norms: cosine, not the dot product, must decide (a long row must not win by length).
 for (let v = 0; v < V; v += 7) for (let c = 0; c < C; c++) embed.data[v * C + c] *= 9;
-const cfg = { bosTokenId: 5, eosTokenId: 5, padTokenId: 6 };
+const cfg = { bosTokenId: 5, eosTokenId: 5, padTokenId: 6, embedScale: 1 };
 
 function bruteForceCosine(x: Float32Array, skip: Set<number>): number {
   const xn = Math.sqrt(x.reduce((s, a) => s + a * a, 0));
@@ -65,5 +65,12 @@ describe('projectToVocabulary (PEZ projection)', () => {
     expect(Array.from(extras.promptEmbeds!.subarray(2 * C, 3 * C))).toEqual(Array.from(embed.data.subarray(299 * C, 300 * C)));
     expect(hardPromptExtras([], vocab)).toEqual({});
     expect(() => embeddingRows([V], vocab)).toThrow(/outside the vocabulary/);
+  });
+
+  it('with an embedding scale (Gemma: √C) a typed token is its scaled row, and still projects to itself', () => {
+    const scaled = vocabularyOf(embed, { ...cfg, embedScale: 3 });
+    const rows = embeddingRows([11, 299], scaled);
+    expect(Array.from(rows.subarray(C, 2 * C))).toEqual(Array.from(embed.data.subarray(299 * C, 300 * C), (v) => Math.fround(3 * v)));
+    expect(projectToVocabulary(rows, scaled)).toEqual([11, 299]);
   });
 });
