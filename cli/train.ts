@@ -1,6 +1,8 @@
 // npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
 //   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json] [--eval-every N] [--dropout P]
 //   [--init meta:<file>]   start from a saved initialisation (npm run meta-train writes one)
+//   [--chat-template | --no-chat-template]   rows through the tokenizer's chat template (default: on for a model
+//   whose name says instruct / -it / chat and whose tokenizer has one, off otherwise)
 // npm run train -- --method pez|autoprompt [--virtual-tokens N] [--steps N] [--lr X] [--candidates K]: discovers a
 //   readable hard prompt instead (cli/discover.ts) and prints it with its validation metrics.
 // npm run train -- --method compare [--instruction TEXT] [--shots K]: the readable-prompts table (cli/discover.ts).
@@ -37,6 +39,8 @@ const { values: a } = parseArgs({
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
+    'chat-template': { type: 'boolean' },
+    'no-chat-template': { type: 'boolean' },
   },
 });
 
@@ -67,6 +71,8 @@ if (!template) {
   }
 }
 template ??= 'Input: {input}\nOutput:';
+if (a['chat-template'] && a['no-chat-template']) fail('give --chat-template or --no-chat-template, not both');
+const chatTemplate: boolean | 'auto' = a['chat-template'] ? true : a['no-chat-template'] ? false : 'auto';
 
 const defaults = METHODS[methodName].defaults as MethodOptions;
 const method = { ...defaults, virtualTokens: num(a['virtual-tokens'], 'virtual-tokens') ?? defaults.virtualTokens } as MethodOptions;
@@ -104,7 +110,7 @@ if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
 
 if (discrete) {
   try {
-    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) };
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
     if (a.method === 'compare') await runComparison({ model, data, instruction: a.instruction ?? '', shots: num(a.shots, 'shots'), seed: num(a.seed, 'seed'), json: a.json! });
     else await runDiscovery({
       method: a.method as 'pez' | 'autoprompt', model,
@@ -122,7 +128,7 @@ const session = await openHarness();
 try {
   const req: HarnessTrainRequest = {
     model,
-    data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']) },
+    data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate },
     config,
     startFile,
   };
@@ -132,9 +138,12 @@ try {
   writeFileSync(join(a.out!, 'adapter_model.safetensors'), Buffer.from(r.adapterSafetensors, 'base64'));
   writeFileSync(join(a.out!, `${method.method}-adapter.zip`), Buffer.from(r.adapterZip, 'base64'));
   writeFileSync(join(a.out!, `${method.method}-checkpoint.zip`), Buffer.from(r.checkpoint, 'base64'));
+  writeFileSync(join(a.out!, 'row_format.json'), r.rowFormat);
   if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
   else {
     console.log(`adapter: ${r.adapter}`);
+    const rows = JSON.parse(r.rowFormat) as { bos: boolean; chat_template: boolean; prompt_special_tokens: { rule: string }; eos_appended: boolean; answer_end: string[] };
+    console.log(`rows: chat template ${rows.chat_template ? 'on' : 'off'}; prompt ${rows.bos ? 'starts with BOS' : 'without BOS'} (${rows.prompt_special_tokens.rule}); answer ${rows.eos_appended ? `then ${rows.answer_end.join('')}` : 'alone'} (row_format.json)`);
     for (const line of r.lines) console.log(line);
     console.log(`wrote the PEFT adapter and the checkpoint to ${resolve(a.out!)}`);
   }

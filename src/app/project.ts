@@ -64,6 +64,8 @@ export interface Project extends Setup {
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;
   hubRevision: string;
+  /** Rows through the tokenizer's chat template: 'auto' = on for instruct checkpoints that have one. */
+  chatTemplate: boolean | 'auto';
 }
 
 export function defaultSetup(): Setup {
@@ -83,7 +85,7 @@ export function defaultSetup(): Setup {
 }
 
 export function defaultProject(): Project {
-  return { ...defaultSetup(), meta: { ...DEFAULT_META }, prompts: { ...DEFAULT_PROMPTS }, rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main' };
+  return { ...defaultSetup(), meta: { ...DEFAULT_META }, prompts: { ...DEFAULT_PROMPTS }, rows: [{ input: '', output: '' }], pasteText: '', hubId: '', hubRevision: 'main', chatTemplate: 'auto' };
 }
 
 export function trainConfigOf(p: Setup & { meta?: MetaSetup }): TrainConfig {

@@ -13,7 +13,8 @@
 // data.upload          file input (CSV / TSV / JSONL)
 // data.sample-select   sample datasets (select); data.samples-message when the index is missing
 // data.errors          line-numbered errors (each: data.error-line, with data-line = the line number)
-// data.template        template editor; data.preview one example as the model sees it; data.preview-tokens
+// data.template        template editor; data.preview one example as the model sees it (special tokens as
+//                      data.preview-special); data.preview-tokens; data.chat-template (auto / on / off select)
 // data.summary         counts (train / validation / labels); data.split, data.seed; data.error (request failed)
 // method.select        method choice; method.note; method.tokens; method.init; method.init-text;
 // method.projection; method.encoder; method.encoder-hidden
@@ -46,6 +47,7 @@ export const TID = {
   dataErrors: 'data.errors',
   dataTemplate: 'data.template',
   dataPreview: 'data.preview',
+  dataChatTemplate: 'data.chat-template',
   trainStart: 'train.start',
   trainPause: 'train.pause',
   trainResume: 'train.resume',

@@ -62,6 +62,14 @@ export interface DatasetSpec {
   template: string; // with {input}
   validationFraction: number; // used when the data has no split column
   seed: number;
+  /** Rows through the tokenizer's chat template: on, off, or 'auto' (on for an instruct checkpoint that has one). */
+  chatTemplate?: boolean | 'auto';
+}
+
+/** Tokens as the preview shows them: special tokens (`<bos>`, `<|im_start|>`) one by one and marked. */
+export interface TokenPiece {
+  text: string;
+  special: boolean;
 }
 
 export interface LineError {
@@ -78,8 +86,10 @@ export interface DatasetSummary {
   validation: number;
   /** Rows longer than the model's context (after the template and the virtual tokens). */
   tooLong: { row: number; tokens: number; limit: number }[];
-  /** The first training example as the model will see it. */
-  preview: { text: string; target: string; tokens: number };
+  /** The first training example as the model will see it: special tokens written out and counted. */
+  preview: { text: string; target: string; tokens: number; prompt: TokenPiece[]; answer: TokenPiece[] };
+  /** How rows are built for this model: chat template used / available, BOS added, the special-token rule. */
+  rows: { chatTemplate: boolean; chatAvailable: boolean; bos: boolean; rule: string } | null;
 }
 
 export interface DatasetChoice {

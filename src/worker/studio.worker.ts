@@ -106,6 +106,7 @@ function summaryOf(d: ReturnType<TuningSession['setDataset']>): DatasetSummary {
     validation: d.validation.length,
     tooLong: d.tooLong,
     preview: d.preview,
+    rows: { chatTemplate: d.chatTemplate, chatAvailable: session.tokenizer?.chat != null, bos: d.recipe.bos, rule: d.recipe.prompt_special_tokens.rule },
   };
 }
 
@@ -123,7 +124,8 @@ function parseOnlySummary(spec: DatasetSpec): DatasetSummary {
     train: 0,
     validation: 0,
     tooLong: [],
-    preview: { text: '', target: '', tokens: 0 },
+    preview: { text: '', target: '', tokens: 0, prompt: [], answer: [] },
+    rows: null,
   };
 }
 

@@ -50,7 +50,7 @@ window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(n
 
 export interface HarnessTrainRequest {
   model: { kind: 'files'; label: string; files: Record<string, string> } | { kind: 'hub'; id: string; revision: string };
-  data: { text: string; fileName: string; template: string; validationFraction: number };
+  data: { text: string; fileName: string; template: string; validationFraction: number; chatTemplate?: boolean | 'auto' };
   config: TrainConfig;
   startFile?: string; // base64 of an initialisation file (npm run train -- --init meta:<file>)
 }
@@ -61,6 +61,7 @@ export interface HarnessTrainResult {
   adapterZip: string; // base64
   adapterConfig: string;
   adapterSafetensors: string; // base64
+  rowFormat: string; // row_format.json: how a row was built
   checkpoint: string; // base64
 }
 
@@ -115,6 +116,7 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
     adapterZip: toBase64(zip.bytes),
     adapterConfig: strFromU8(entries['adapter_config.json']),
     adapterSafetensors: toBase64(entries['adapter_model.safetensors']),
+    rowFormat: strFromU8(entries['row_format.json']),
     checkpoint: toBase64(session.exportResult('checkpoint').bytes),
   };
 }

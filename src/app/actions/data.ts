@@ -11,7 +11,7 @@ let requestSeq = 0;
 
 async function send(text: string, fileName: string, template: string, source: string): Promise<DatasetSummary | null> {
   const { project } = useStudio.getState();
-  const spec: DatasetSpec = { text, fileName, template, validationFraction: project.validationFraction, seed: project.dataSeed };
+  const spec: DatasetSpec = { text, fileName, template, validationFraction: project.validationFraction, seed: project.dataSeed, chatTemplate: project.chatTemplate };
   const seq = ++requestSeq;
   patch('data', { validating: true, error: null });
   try {
@@ -37,12 +37,12 @@ export function scheduleValidate(delayMs = 400): void {
   timer = setTimeout(() => void validateTable(), delayMs);
 }
 
-/** Re-checks the table whenever rows, template or split change (once a model can tokenize it). */
+/** Re-checks the table whenever rows, template, chat template or split change (once a model can tokenize it). */
 export function watchTable(): () => void {
   return useStudio.subscribe((s, prev) => {
     const p = s.project;
     const q = prev.project;
-    const changed = p.rows !== q.rows || p.template !== q.template || p.validationFraction !== q.validationFraction || p.dataSeed !== q.dataSeed;
+    const changed = p.rows !== q.rows || p.template !== q.template || p.validationFraction !== q.validationFraction || p.dataSeed !== q.dataSeed || p.chatTemplate !== q.chatTemplate;
     if (changed && s.model.state === 'ready') scheduleValidate();
   });
 }

@@ -35,7 +35,11 @@ export function DataPanel() {
       <ErrorLine error={data.error} testId="data.error" />
       {summary && <DataErrors summary={summary} source={summarySource} rowOfLine={rowOfLine} />}
       <DataTable flagged={flagged} />
-      <TemplateEditor preview={summary && (summary.preview.text !== '' || summary.preview.target !== '') ? summary.preview : null} validating={data.validating} />
+      <TemplateEditor
+        preview={summary && (summary.preview.text !== '' || summary.preview.target !== '') ? summary.preview : null}
+        rows={summary?.rows ?? null}
+        validating={data.validating}
+      />
       <div className="row">
         <NumberField
           label="validation fraction"
