@@ -70,7 +70,8 @@ export class TuningSession {
    * (model/memory.ts, chooseWeightStorage).
    */
   async loadModel(files: ModelFiles, gpu: GpuContext | null, capacity = { rows: 8, tokens: 256 }, weightStorage: WeightStorage | 'auto' = 'f32'): Promise<LoadedModel> {
-    const loaded = await loadModel(files, this.hooks.onStatus);
+    // On the GPU the weights stream: headers first, buffers allocated, then each tensor uploaded as it is read.
+    const loaded = await loadModel(files, this.hooks.onStatus, { stream: Boolean(gpu) });
     this.hooks.onStatus?.('reading the tokenizer');
     const tokConfig = (await files.has('tokenizer_config.json')) ? await readJson(files, 'tokenizer_config.json') : {};
     const tokenizer = tokenizerFromJson(await readJson(files, 'tokenizer.json'), tokConfig);
@@ -80,8 +81,19 @@ export class TuningSession {
       ? 'f32'
       : weightStorage !== 'auto'
         ? weightStorage
-        : chooseWeightStorage(loaded.config, cap, gpu.device.limits, { half: loaded.halfPrecision, fitsHalf: fitsHalf(loaded.weights) });
+        : // Streamed weights are checked for float16's range as they are uploaded (a sentence names the tensor).
+          chooseWeightStorage(loaded.config, cap, gpu.device.limits, { half: loaded.halfPrecision, fitsHalf: loaded.streamWeights ? true : fitsHalf(loaded.weights) });
     const lm = gpu ? await GpuCausalLM.create(gpu, loaded.config, loaded.weights, cap, { weightStorage: storage }) : new ReferenceCausalLM(loaded.config, loaded.weights);
+    if (loaded.streamWeights && lm instanceof GpuCausalLM) {
+      try {
+        // Only the token embeddings stay on the host (vocabulary init, nearest tokens), as the checkpoint's halves.
+        await loaded.streamWeights((t) => lm.writeWeight(t), (t) => t === loaded.weights.embed);
+        if (lm.pendingWeights > 0) throw new Error(`${files.label}: ${lm.pendingWeights} weight tensors were never read from the checkpoint`);
+      } catch (e) {
+        lm.dispose();
+        throw e;
+      }
+    }
     this.weightStorage = storage;
     this.lm?.dispose();
     this.lm = lm;

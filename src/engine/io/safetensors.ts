@@ -68,33 +68,34 @@ function parseEntry(name: string, raw: unknown, dataLen: number): SafetensorsEnt
   return { dtype: e.dtype, shape, data_offsets: [begin, end] };
 }
 
-export function parseSafetensors(input: ArrayBuffer | Uint8Array): SafetensorsFile {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (bytes.byteLength < 8)
-    throw new SafetensorsError(`file is ${bytes.byteLength} bytes, too short to be safetensors; ${AGAIN}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
+/** Validates the 8-byte length prefix; returns N, the header's byte length. `fileLen` null: not known yet. */
+export function headerLength(prefix: Uint8Array, fileLen: number | null): number {
+  if (prefix.byteLength < 8 || (fileLen !== null && fileLen < 8))
+    throw new SafetensorsError(`file is ${fileLen ?? prefix.byteLength} bytes, too short to be safetensors; ${AGAIN}`);
+  const headerLen = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
   if (headerLen > MAX_HEADER)
     throw new SafetensorsError(
       `not a safetensors file: the first 8 bytes claim a ${headerLen}-byte header (limit ${MAX_HEADER}); ` +
         `is this really a .safetensors file? If so, ${AGAIN}`,
     );
   if (headerLen < 2) throw new SafetensorsError(`header length is ${headerLen} bytes, too short for a JSON object; ${AGAIN}`);
-  if (8 + headerLen > bytes.byteLength)
+  if (fileLen !== null && 8 + headerLen > fileLen)
     throw new SafetensorsError(
-      `file is truncated: header says ${headerLen} bytes but the file has only ${bytes.byteLength} bytes in all; ${AGAIN}`,
+      `file is truncated: header says ${headerLen} bytes but the file has only ${fileLen} bytes in all; ${AGAIN}`,
     );
+  return headerLen;
+}
+
+/** Parses and validates the JSON header against a data area of `dataLen` bytes (Infinity: not known yet). */
+export function parseHeader(json: Uint8Array, dataLen: number): { header: Record<string, SafetensorsEntry>; metadata: Record<string, string> } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen)));
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
   } catch (e) {
     throw new SafetensorsError(`header is not valid JSON (${(e as Error).message}); the file is corrupt, ${AGAIN}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new SafetensorsError(`header is ${describe(parsed)}, not a JSON object; the file is corrupt, ${AGAIN}`);
-
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
   const header: Record<string, SafetensorsEntry> = {};
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
@@ -113,6 +114,14 @@ export function parseSafetensors(input: ArrayBuffer | Uint8Array): SafetensorsFi
   for (let i = 1; i < ranges.length; i++)
     if (ranges[i][1].data_offsets[0] < ranges[i - 1][1].data_offsets[1])
       throw new SafetensorsError(`tensors ${ranges[i - 1][0]} and ${ranges[i][0]} overlap in the data area; the file is corrupt, ${AGAIN}`);
+  return { header, metadata };
+}
+
+export function parseSafetensors(input: ArrayBuffer | Uint8Array): SafetensorsFile {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const headerLen = headerLength(bytes, bytes.byteLength);
+  const dataStart = 8 + headerLen;
+  const { header, metadata } = parseHeader(bytes.subarray(8, dataStart), bytes.byteLength - dataStart);
 
   const entry = (name: string): SafetensorsEntry => {
     const e = header[name];
@@ -241,5 +250,33 @@ export function writeSafetensors(
     const data = tensors[name].data;
     for (let i = 0; i < data.length; i++, at += 4) dv.setFloat32(at, data[i], true);
   }
+  return out;
+}
+
+/**
+ * F16 or BF16 bits → binary16 bits as the GPU's half storage reads them (F16 as is; BF16 rounded to nearest even).
+ * Returns the index of the first finite value beyond float16's range, or -1, beside the bits.
+ */
+export function halfBitsFor(bits: Uint16Array, dtype: 'F16' | 'BF16'): { halves: Uint16Array; overflowAt: number } {
+  const halves = new Uint16Array(bits.length + (bits.length & 1));
+  let overflowAt = -1;
+  if (dtype === 'F16') halves.set(bits);
+  else
+    for (let i = 0; i < bits.length; i++) {
+      const b = bits[i];
+      const h = f32BitsToHalf(b << 16);
+      if (overflowAt < 0 && (h & 0x7c00) === 0x7c00 && (b & 0x7f80) !== 0x7f80) overflowAt = i;
+      halves[i] = h;
+    }
+  return { halves, overflowAt };
+}
+
+/** F16 or BF16 bits → f32 values, exactly. */
+export function widenHalfBits(bits: Uint16Array, dtype: 'F16' | 'BF16'): Float32Array {
+  const out = new Float32Array(bits.length);
+  if (dtype === 'BF16') {
+    const u = new Uint32Array(out.buffer);
+    for (let i = 0; i < bits.length; i++) u[i] = bits[i] << 16;
+  } else for (let i = 0; i < bits.length; i++) out[i] = halfToFloat(bits[i]);
   return out;
 }

@@ -116,19 +116,20 @@ export class DecoderBuffers {
     const W = prefixRowWidth(cfg);
     // A streamed checkpoint's tensors arrive after the buffers exist (io/load-model.ts): their buffers are
     // allocated here and filled by writeWeight.
-    const upload = (t: Tensor, label: string) => (isHostTensor(t) && t.state === 'pending' ? this.reserve(t, label, false) : this.upload(t.data, label, true));
+    const upload = (t: Tensor, label: string) => (isHostTensor(t) && t.state === 'pending' ? this.reserve(t, label, 'f32') : this.upload(t.data, label, true));
     const opt = (t: Tensor | undefined, label: string) => (t ? upload(t, label) : null);
     // The matrices (every projection, token and position embeddings, an untied head) take the weight storage;
     // norms' gains, biases and the RoPE table stay f32: they are small, and kernels read them as f32.
     // weights.ts's roundToStorage names the same tensors (the f16 tests build their reference with it).
     const matrix = (t: Tensor, label: string) =>
-      storage !== 'f16' ? upload(t, label) : isHostTensor(t) && t.state === 'pending' ? this.reserve(t, label, true) : this.uploadHalf(t, label);
+      storage !== 'f16' ? upload(t, label) : isHostTensor(t) && t.state === 'pending' ? this.reserve(t, label, 'f16') : this.uploadHalf(t, label);
     this.zero = this.alloc(16, 'zero');
     this.embed = matrix(w.embed, 'embed');
     this.wpe = w.positions ? matrix(w.positions, 'wpe') : this.zero;
     this.head = w.lmHead === w.embed ? this.embed : matrix(w.lmHead, 'lm_head');
     // Norm gains go up as the model multiplies by them: Gemma's stored offsets become 1 + w here, once.
-    const gain = (t: Tensor, label: string) => this.upload(Float32Array.from(normGain(cfg, t)), label, true);
+    const gain = (t: Tensor, label: string) =>
+      isHostTensor(t) && t.state === 'pending' ? this.reserve(t, label, 'gain') : this.upload(Float32Array.from(normGain(cfg, t)), label, true);
     const optGain = (t: Tensor | undefined, label: string) => (t ? gain(t, label) : null);
     this.finalNorm = gain(w.finalNorm.weight, 'norm_f');
     this.finalNormBias = opt(w.finalNorm.bias, 'norm_f.bias');
@@ -253,18 +254,19 @@ export class DecoderBuffers {
     return halves;
   }
 
-  private readonly pending = new Map<HostTensor, { buffer: GPUBuffer; half: boolean; label: string }>();
+  private readonly pending = new Map<HostTensor, { buffer: GPUBuffer; kind: 'f32' | 'f16' | 'gain'; label: string }>();
 
-  /** A weight buffer whose bytes come later (writeWeight). */
-  private reserve(t: HostTensor, label: string, half: boolean): GPUBuffer {
+  /** A weight buffer whose bytes come later (writeWeight): f32 as stored, packed halves, or a norm's gain. */
+  private reserve(t: HostTensor, label: string, kind: 'f32' | 'f16' | 'gain'): GPUBuffer {
     const prev = this.pending.get(t);
     if (prev) return prev.buffer;
+    const half = kind === 'f16';
     const bytes = half ? 2 * (t.size + (t.size & 1)) : 4 * t.size;
     const size = Math.ceil(Math.max(16, bytes) / 16) * 16;
     const b = this.device.createBuffer({ label, size, usage: storageUsage() });
     this.all.push(b);
     this.weightBytes += size;
-    this.pending.set(t, { buffer: b, half, label });
+    this.pending.set(t, { buffer: b, kind, label });
     if (half) markHalf(b);
     return b;
   }
@@ -278,7 +280,7 @@ export class DecoderBuffers {
   writeWeight(t: HostTensor): void {
     const p = this.pending.get(t);
     if (!p) return;
-    const data = p.half ? this.halvesOf(t, p.label) : t.data;
+    const data = p.kind === 'f16' ? this.halvesOf(t, p.label) : p.kind === 'gain' ? Float32Array.from(normGain(this.cfg, t)) : t.data;
     this.device.queue.writeBuffer(p.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     this.pending.delete(t);
   }

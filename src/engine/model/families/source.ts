@@ -31,8 +31,10 @@ export function tensorSource(label: string, lookup: (name: string) => Tensor | u
           `${label}: tensor ${name} has shape [${t.shape.join(', ')}] but config.json implies [${shape.join(', ')}]; ` +
             'the weights and config.json do not belong together',
         );
-      if (t.data.length !== shape.reduce((a, d) => a * d, 1))
-        throw new WeightLoadError(`${label}: tensor ${name} holds ${t.data.length} values, not the ${shape.join('×')} its shape says`);
+      // A streamed tensor (io/host-tensor.ts) knows its size before its bytes arrive.
+      const count = (t as { size?: number }).size ?? t.data.length;
+      if (count !== shape.reduce((a, d) => a * d, 1))
+        throw new WeightLoadError(`${label}: tensor ${name} holds ${count} values, not the ${shape.join('×')} its shape says`);
       return t;
     },
   };
