@@ -112,9 +112,13 @@ export function randomWeights(cfg: ModelConfig): ModelWeights {
       v: { weight: t([KVH * hd, C]), ...bias(KVH * hd) },
       o: { weight: t([C, H * hd]), bias: cfg.oBias ? t([C]) : undefined },
       norm2: { weight: t([C], 0, 1), bias: cfg.norm === 'layernorm' ? t([C]) : undefined },
-      gate: cfg.mlp === 'swiglu' ? { weight: t([I, C]) } : undefined,
+      qNorm: cfg.qkNorm ? t([hd], 0, 1) : undefined,
+      kNorm: cfg.qkNorm ? t([hd], 0, 1) : undefined,
+      postAttnNorm: cfg.postNorms ? { weight: t([C], 0, 0) } : undefined, // Gemma: gain 1 + 0
+      gate: cfg.mlp !== 'gelu_new' ? { weight: t([I, C]) } : undefined,
       up: { weight: t([I, C]), bias: cfg.mlpBias ? t([I]) : undefined },
       down: { weight: t([C, I]), bias: cfg.mlpBias ? t([C]) : undefined },
+      postMlpNorm: cfg.postNorms ? { weight: t([C], 0, 0) } : undefined,
     })),
   };
 }

@@ -70,11 +70,20 @@ const golden = (name: string) => {
 const ids = (n: number, V: number) => Array.from({ length: n }, (_, i) => (i * 37 + 11) % V);
 const qwen3 = JSON.stringify({ model_type: 'qwen3', hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32, intermediate_size: 96, num_hidden_layers: 2, vocab_size: 300, max_position_embeddings: 128, rms_norm_eps: 1e-6, rope_theta: 1e6, tie_word_embeddings: true });
 
+// Gemma 3 with a sliding window of 6 over 4 virtual + 12 prompt + 8 new tokens: the decode step must drop exactly the
+// keys the training forward's window drops (and use the sliding layer's own RoPE base).
+const gemma3 = JSON.stringify({ model_type: 'gemma3_text', hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32, intermediate_size: 96,
+  num_hidden_layers: 2, layer_types: ['sliding_attention', 'full_attention'], sliding_window: 6, query_pre_attn_scalar: 24, rope_local_base_freq: 10000,
+  rope_theta: 1e6, vocab_size: 300, max_position_embeddings: 128, rms_norm_eps: 1e-6, tie_word_embeddings: true, hidden_activation: 'gelu_pytorch_tanh' });
+
 const families: [string, () => ModelGenerationRequest, string][] = [
   ['gpt2-prefix (runs out of its 64 positions)', () => ({ ...golden('gpt2-prefix'), prompt: ids(50, 257), newTokens: 30 }), 'max-positions'],
   ['llama-bf16-prompt (MQA)', () => ({ ...golden('llama-bf16-prompt'), prompt: ids(12, 256), newTokens: 8 }), 'max-tokens'],
   ['qwen2-prefix (qkv bias)', () => ({ ...golden('qwen2-prefix'), prompt: ids(12, 200), newTokens: 8 }), 'max-tokens'],
   ['qwen3 random weights (q/k norm), soft prompt', () => ({ configJson: qwen3, method: 'prompt', virtualTokens: 4, prompt: ids(12, 300), newTokens: 8 }), 'max-tokens'],
+  ['gemma3-prefix (golden weights and table)', () => ({ ...golden('gemma3-prefix'), prompt: ids(12, 262), newTokens: 8 }), 'max-tokens'],
+  ['gemma3 random weights, sliding window 6, soft prompt', () => ({ configJson: gemma3, method: 'prompt', virtualTokens: 4, prompt: ids(12, 300), newTokens: 8 }), 'max-tokens'],
+  ['gemma3 random weights, sliding window 6, prefix', () => ({ configJson: gemma3, method: 'prefix', virtualTokens: 4, prompt: ids(12, 300), newTokens: 8 }), 'max-tokens'],
 ];
 
 describe('WebGPU KV-cache generation, other families', () => {
