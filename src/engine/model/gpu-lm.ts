@@ -115,7 +115,7 @@ export class GpuCausalLM implements CausalLM {
     if (est.largestBuffer > maxBinding)
       throw new Error(
         `this model needs a ${formatBytes(est.largestBuffer)} buffer but the GPU allows ${formatBytes(maxBinding)} per buffer ` +
-          `(maxStorageBufferBindingSize); pick a smaller model or batch`,
+          `(maxStorageBufferBindingSize); ${storage === 'f32' ? 'load it with half-precision (f16) weight storage, or ' : ''}pick a smaller model or batch`,
       );
     if (cfg.hidden % 4 !== 0 || cfg.intermediate % 4 !== 0 || (cfg.heads * cfg.headDim) % 4 !== 0)
       throw new Error(`hidden=${cfg.hidden}, intermediate=${cfg.intermediate} and heads·head_dim must be divisible by 4 (vec4 loads)`);

@@ -20,12 +20,12 @@ export interface MemoryEstimate {
 }
 
 /** Most bytes the logits at scored rows may take (R·V·4, and as much again for their read-back copy). */
-const LOGITS_BUDGET = 256 * 2 ** 20;
+const LOGITS_BUDGET = 128 * 2 ** 20;
 
 /**
  * Scored rows per call (R) the engine is built for: what is asked (default every token of a full batch), bucketed to a
  * power of two ≥ 8 like the calls, and capped so R·V floats fit the logits budget and the binding limit. A training
- * batch scores only answer tokens, so the cap binds only for huge vocabularies (Gemma 3's 262,144: 256 rows).
+ * batch scores only answer tokens, so the cap binds only for large vocabularies (Gemma 3's 262,144: 128 rows).
  */
 export function targetCapacity(cfg: Pick<ModelConfig, 'vocabSize'>, cap: Capacity, maxBinding = Infinity): number {
   const want = Math.max(8, 2 ** Math.ceil(Math.log2(Math.max(1, cap.targets ?? cap.rows * cap.tokens))));
@@ -39,8 +39,9 @@ export function estimateGpuBytes(cfg: ModelConfig, cap: Capacity, storage: Weigh
   const head = cfg.tiedEmbeddings ? 0 : V * C;
   const pos = cfg.positions === 'learned' ? cfg.maxPositions * C : 0;
   const perValue = storage === 'f16' ? 2 : 4;
-  // Norm gains and biases (Gemma 3: four norms a layer and q/k norms), always f32.
-  const weights = perValue * (embed + head + pos + L * perLayerMatrices) + 4 * (L * (cfg.postNorms ? 6 : 4) * C + 2 * C + L * 2 * hd);
+  // Norm gains and biases (Gemma 3: four norms a layer; Qwen3, Gemma 3: q/k norms over head_dim), always f32.
+  const normValues = (L * (cfg.postNorms ? 4 : 2) + 1) * C * (cfg.norm === 'layernorm' ? 2 : 1) + (cfg.qkNorm ? L * 2 * hd : 0);
+  const weights = perValue * (embed + head + pos + L * perLayerMatrices) + 4 * normValues;
   const RS = cap.rows * cap.tokens;
   // Saved per layer: residual in/mid, two norm outputs, q, k, v, attention out, MLP pre/post activations, and for
   // Gemma 3 the two sublayer outputs before their post norms.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../../../src/engine/model/config.ts';
-import { chooseWeightStorage, estimateGpuBytes } from '../../../src/engine/model/memory.ts';
+import { chooseWeightStorage, estimateGpuBytes, targetCapacity } from '../../../src/engine/model/memory.ts';
 import { fitsHalf, roundToStorage } from '../../../src/engine/model/weights.ts';
 import { GPT2_SMALL, randomWeights } from '../../browser/bench.ts';
 
@@ -47,5 +47,25 @@ describe('weight storage choice', () => {
     expect(r.layers[0].q.weight.data).not.toEqual(w.layers[0].q.weight.data);
     expect(r.layers[0].norm1).toBe(w.layers[0].norm1); // norms and biases untouched
     expect(r.finalNorm).toBe(w.finalNorm);
+  });
+});
+
+// gemma-3-270m's config: 262,144-token vocabulary, 18 layers, 4 heads of 256 on 1 kv head, MLP 2048, tied head.
+describe('memory estimate for a large vocabulary (Gemma 3 270M)', () => {
+  const gemma = parseModelConfig({
+    model_type: 'gemma3_text', vocab_size: 262144, hidden_size: 640, num_hidden_layers: 18, num_attention_heads: 4, num_key_value_heads: 1, head_dim: 256,
+    intermediate_size: 2048, query_pre_attn_scalar: 256, sliding_window: 512, max_position_embeddings: 32768, tie_word_embeddings: true,
+  });
+  it('weights: its 268,098,176 parameters as halves (norms f32); logits capped at 128 scored rows', () => {
+    const est = estimateGpuBytes(gemma, cap, 'f16');
+    const matrices = 262144 * 640 + 18 * (640 * 1024 + 2 * 640 * 256 + 1024 * 640 + 3 * 640 * 2048);
+    const norms = 18 * (4 * 640 + 2 * 256) + 640;
+    expect(matrices + norms).toBe(268_098_176);
+    expect(est.weights).toBe(2 * matrices + 4 * norms);
+    expect(targetCapacity(gemma, cap)).toBe(128);
+    expect(targetCapacity(gemma, { rows: 1, tokens: 32 })).toBe(32);
+    // The logits and their read-back at 128 rows: 256 MiB, counted; the rest of the activations for 8 × 256 tokens.
+    expect(est.activations).toBeGreaterThan(2 * 128 * 262144 * 4);
+    expect(est.largestBuffer).toBe(2 * 262144 * 640);
   });
 });
