@@ -14,6 +14,8 @@ export class DataPanel {
   readonly template: Locator;
   readonly preview: Locator;
   readonly previewTokens: Locator;
+  readonly previewSpecial: Locator; // special tokens in the preview (<bos>, chat markers)
+  readonly chatTemplate: Locator; // select: auto / on / off
   readonly summary: Locator;
   readonly addRow: Locator;
 
@@ -30,6 +32,8 @@ export class DataPanel {
     this.template = page.getByTestId('data.template');
     this.preview = page.getByTestId('data.preview');
     this.previewTokens = page.getByTestId('data.preview-tokens');
+    this.previewSpecial = page.getByTestId('data.preview-special');
+    this.chatTemplate = page.getByTestId('data.chat-template');
     this.summary = page.getByTestId('data.summary');
     this.addRow = page.getByTestId('data.add-row');
   }

@@ -205,6 +205,18 @@ describe('the chat template, applied as transformers.js applies it', () => {
     expect(d.recipe).toMatchObject({ bos: true, chat_template: true, prompt_special_tokens: { prefix: [] } });
   }, 60_000);
 
+  it('SmolLM2-Instruct (its chat template on the SmolLM2-format file): the default system turn, then the user turn; <|im_end|> closes the reply', () => {
+    // HuggingFaceTB/SmolLM2-135M-Instruct's tokenizer_config.json: chat_template, bos <|im_start|>, eos <|im_end|>.
+    const template = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+    const specials = [{ id: 0, content: '<|endoftext|>' }, { id: 1, content: '<|im_start|>' }, { id: 2, content: '<|im_end|>' }];
+    const tok = byteLevel(specials, { tokenizer_class: 'GPT2Tokenizer', bos_token: '<|im_start|>', eos_token: '<|im_end|>', pad_token: '<|im_end|>', unk_token: '<|endoftext|>', chat_template: template });
+    expect(tok.specialTokens.prefix).toEqual([]); // the ByteLevel post-processor: no BOS without the template either
+    expect(tok.chat?.endOfTurn).toEqual({ text: '<|im_end|>', ids: [2] });
+    expect(tok.chat?.userTurn('Review: good')).toBe('<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n<|im_start|>user\nReview: good<|im_end|>\n<|im_start|>assistant\n');
+    expect(resolveChatTemplate('auto', tok, 'HuggingFaceTB/SmolLM2-135M-Instruct')).toEqual({ on: true, problem: null });
+    expect(tok.encode('<|im_start|>Review: good<|im_end|>')).toEqual([1, ...tok.encode('Review: good'), 2]);
+  });
+
   it('classification through the chat template: label continuations without leading space or end of turn', () => {
     const { tok } = real('qwen3');
     const d = prepareDataset(request({ chatTemplate: true }), tok, cfg, 8);
