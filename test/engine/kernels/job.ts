@@ -8,6 +8,7 @@ import * as adamw from '../../../src/engine/kernels/adamw.ts';
 import * as attention from '../../../src/engine/kernels/attention.ts';
 import * as crossentropy from '../../../src/engine/kernels/crossentropy.ts';
 import * as embedding from '../../../src/engine/kernels/embedding.ts';
+import * as kvCache from '../../../src/engine/kernels/kv-cache.ts';
 import * as matmul from '../../../src/engine/kernels/matmul.ts';
 import * as norm from '../../../src/engine/kernels/norm.ts';
 import * as rope from '../../../src/engine/kernels/rope.ts';
@@ -56,6 +57,10 @@ const LAUNCHERS: Record<string, Launcher> = {
   copy: embedding.copy,
   crossEntropy: crossentropy.crossEntropy,
   adamwStep: adamw.adamwStep,
+  embedStep: kvCache.embedStep,
+  ropeStep: kvCache.ropeStep,
+  kvAppend: kvCache.kvAppend,
+  attentionStep: kvCache.attentionStep,
 };
 export type LauncherName = keyof typeof LAUNCHERS;
 
@@ -76,6 +81,7 @@ export const ALL_KERNELS: KernelSource[] = [
   ...embedding.EMBEDDING_F16_KERNELS,
   ...crossentropy.CROSSENTROPY_KERNELS,
   ...adamw.ADAMW_KERNELS,
+  ...kvCache.kvCacheKernels(TEST_MAX_HEAD_DIM),
 ];
 
 /** Builds a job in Node: buffers by handle, then launcher calls in order, then reads. */
