@@ -3,11 +3,26 @@
 // with random weights, each with f32 and f16 weight storage; generation tokens/s on the demo model with the KV
 // cache next to the full recompute.
 // Dawn in Node by default (SwiftShader without a GPU); --chromium runs it in a headless Chromium page instead.
+// --real-shapes [--only id,id]: true-size checkpoints from a local Hub, in Chromium (cli/bench-real-shapes.ts).
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/bench-suite.ts';
 import { isSoftwareAdapter } from '../src/engine/gpu/device.ts';
 
-const { values: a } = parseArgs({ options: { json: { type: 'boolean', default: false }, chromium: { type: 'boolean', default: false }, reps: { type: 'string', default: '3' } } });
+const { values: a } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    chromium: { type: 'boolean', default: false },
+    reps: { type: 'string', default: '3' },
+    'real-shapes': { type: 'boolean', default: false }, // true-size checkpoints from the local Hub, in Chromium (cli/bench-real-shapes.ts)
+    only: { type: 'string' }, // with --real-shapes: a comma-separated list of Hub ids
+  },
+});
+if (a['real-shapes']) {
+  const { benchRealShapes, realShapesTable } = await import('./bench-real-shapes.ts');
+  const rows = await benchRealShapes(a.only?.split(','));
+  console.log(a.json ? JSON.stringify(rows, null, 2) : realShapesTable(rows));
+  process.exit(0);
+}
 // A CPU-emulated GPU (SwiftShader, lavapipe) runs at a few GFLOP/s: a GPT-2-small step on one short row already
 // takes seconds there, so the GPT-2 batch is 1×16 tokens on those and 8×128 on a real GPU.
 const reps = Number(a.reps);

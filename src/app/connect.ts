@@ -24,9 +24,9 @@ const pushMetric = frameBatcher<Metric>((items) => {
   }));
 });
 
-const pushDownload = frameBatcher<{ file: string; loaded: number; total: number | null }>((items) => {
+const pushDownload = frameBatcher<{ file: string; loaded: number; total: number | null; fromCache?: boolean; origin?: string }>((items) => {
   const downloads = { ...useStudio.getState().model.downloads };
-  for (const d of items) downloads[d.file] = { loaded: d.loaded, total: d.total };
+  for (const d of items) downloads[d.file] = { loaded: d.loaded, total: d.total, fromCache: d.fromCache, origin: d.origin };
   patch('model', { downloads });
 });
 

@@ -64,6 +64,8 @@ export interface Project extends Setup {
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;
   hubRevision: string;
+  /** The Hub's address ('' = https://huggingface.co); a mirror or a local Hub (tools/real-shapes/local-hub.ts). */
+  hubEndpoint?: string;
   /** Rows through the tokenizer's chat template: 'auto' = on for instruct checkpoints that have one. */
   chatTemplate: boolean | 'auto';
 }

@@ -21,7 +21,7 @@ export interface ModelSlice {
   label: string; // what is being / was loaded, in words
   info: ModelInfo | null;
   message: string; // the worker's latest 'model-status' line
-  downloads: Record<string, { loaded: number; total: number | null }>;
+  downloads: Record<string, { loaded: number; total: number | null; fromCache?: boolean; origin?: string }>;
   error: string | null;
 }
 

@@ -34,7 +34,7 @@ export type DeviceStatus =
 // ── model ────────────────────────────────────────────────────────────────────────────────────────────────
 export type ModelSource =
   | { kind: 'bundled'; id: string } // served by the app under models/<id>/
-  | { kind: 'hub'; id: string; revision: string } // https://huggingface.co/{id}/resolve/{revision}/{file}
+  | { kind: 'hub'; id: string; revision: string; endpoint?: string } // {endpoint}/{id}/resolve/{revision}/{file}; endpoint https://huggingface.co unless set
   | { kind: 'files'; files: File[] }; // a local folder the user picked
 
 export interface ModelInfo {
@@ -52,7 +52,23 @@ export interface ModelInfo {
   memoryBytes: number;
   /** The matrices sit on the GPU as halves (f16 weight storage, f32 arithmetic): F16/BF16 checkpoints, or f32 too big. */
   f16Weights: boolean;
+  /** Every weight file came from the browser's cache (nothing downloaded). */
   fromCache: boolean;
+  /** Where the weights came from: the app's bundle, the Hub (its endpoint), a picked folder, or the browser's cache. */
+  origin: 'bundled' | 'hub' | 'cache' | 'folder' | 'disk' | null;
+}
+
+/** A Hub checkpoint known to load (engine/io/known-checkpoints.ts), sized against this device. */
+export interface CheckpointChoice {
+  id: string;
+  note: string;
+  parameters: number;
+  downloadBytes: number;
+  /** GPU memory for weights (as halves) and activations at the studio's default batch. */
+  memoryBytes: number;
+  /** Fits this device's buffer limits; otherwise `limit` names the limit it exceeds. */
+  fits: boolean;
+  limit: string | null;
 }
 
 // ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -195,7 +211,7 @@ export interface SoftReadOut {
 // ── events ───────────────────────────────────────────────────────────────────────────────────────────────
 export type StudioEvent =
   | { type: 'device'; status: DeviceStatus }
-  | { type: 'download'; file: string; loaded: number; total: number | null }
+  | { type: 'download'; file: string; loaded: number; total: number | null; fromCache?: boolean; origin?: string; note?: string }
   | { type: 'model-status'; message: string }
   | { type: 'steps'; metrics: StepMetrics[] } // batched: at most a few per second
   | { type: 'eval'; metrics: EvalMetrics }
@@ -214,6 +230,8 @@ export interface StudioWorkerApi {
   subscribe(listener: StudioEventListener, pageUrl?: string): void;
   initDevice(): Promise<DeviceStatus>;
   loadModel(source: ModelSource, options?: { cpuFallback?: boolean }): Promise<ModelInfo>;
+  /** The known-good Hub checkpoints with size, memory need and whether they fit this device. */
+  knownCheckpoints(): Promise<CheckpointChoice[]>;
   clearModelCache(): Promise<void>;
   setDataset(spec: DatasetSpec): Promise<DatasetSummary>;
   train(config: TrainConfig): Promise<RunOutcome>;

@@ -4,8 +4,10 @@
 import * as Comlink from 'comlink';
 import { acquireGpu, NoWebGpuError, type GpuContext } from '../engine/gpu/device.ts';
 import { clearModelCache, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
-import { estimateGpuBytes } from '../engine/model/memory.ts';
-import { countLayerParameters } from '../engine/model/weights.ts';
+import { estimateGpuBytes, formatBytes } from '../engine/model/memory.ts';
+import { parseModelConfig } from '../engine/model/config.ts';
+import { checkpointBytes, checkpointParameters, KNOWN_CHECKPOINTS } from '../engine/io/known-checkpoints.ts';
+import type { ModelWeights, Tensor } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
 import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
@@ -80,10 +82,25 @@ async function device(): Promise<GpuContext> {
   return ctx;
 }
 
+/** Parameters from shapes (a streamed model keeps only its embeddings on the host). */
+function countParameters(w: ModelWeights): number {
+  const n = (t: Tensor | undefined) => (t ? t.shape.reduce((a, d) => a * d, 1) : 0);
+  const lin = (x: { weight: Tensor; bias?: Tensor } | undefined) => n(x?.weight) + n(x?.bias);
+  const layers = w.layers.reduce(
+    (a, l) => a + lin(l.norm1) + lin(l.q) + lin(l.k) + lin(l.v) + lin(l.o) + n(l.qNorm) + n(l.kNorm) + lin(l.norm2) + lin(l.gate) + lin(l.up) + lin(l.down) +
+      lin(l.postAttnNorm) + lin(l.postMlpNorm),
+    0,
+  );
+  return n(w.embed) + n(w.positions) + (w.lmHead === w.embed ? 0 : n(w.lmHead)) + layers + lin(w.finalNorm);
+}
+
 function filesFor(source: ModelSource): ModelFiles {
-  const onProgress = (p: { file: string; loaded: number; total: number | null }) => emit({ type: 'download', file: p.file, loaded: p.loaded, total: p.total });
+  const onProgress = (p: { file: string; loaded: number; total: number | null; fromCache: boolean; origin?: string; note?: string }) => {
+    emit({ type: 'download', file: p.file, loaded: p.loaded, total: p.total, fromCache: p.fromCache, origin: p.origin, note: p.note });
+    if (p.note) emit({ type: 'model-status', message: p.note });
+  };
   if (source.kind === 'bundled') return httpModelFiles(`${source.id} (bundled)`, new URL(`models/${source.id}/`, pageUrl).toString(), { onProgress });
-  if (source.kind === 'hub') return hubModelFiles(source.id.trim(), source.revision.trim() || 'main', onProgress);
+  if (source.kind === 'hub') return hubModelFiles(source.id.trim(), source.revision.trim() || 'main', onProgress, source.endpoint?.trim() || undefined);
   return pickedModelFiles(source.files);
 }
 
@@ -190,15 +207,32 @@ const api: StudioWorkerApi = {
     lastLoad = { source, cpuFallback: Boolean(options.cpuFallback) };
     if (lastSpec) session.setDataset(lastSpec, 32);
     const cfg = loaded.config;
-    const w = loaded.weights;
-    const parameters = w.embed.data.length + (w.positions?.data.length ?? 0) + (w.lmHead === w.embed ? 0 : w.lmHead.data.length) +
-      countLayerParameters(w);
+    const parameters = countParameters(loaded.weights);
     emit({ type: 'model-status', message: 'ready' });
     return {
       name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,
       vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: ctx ? 'webgpu' : 'cpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }, session.weightStorage).total,
-      f16Weights: session.weightStorage === 'f16', fromCache: false,
+      f16Weights: session.weightStorage === 'f16', fromCache: loaded.origin === 'cache', origin: loaded.origin ?? (source.kind === 'files' ? 'folder' : source.kind),
     };
+  },
+
+  async knownCheckpoints() {
+    let limits: { maxBufferSize: number; maxStorageBufferBindingSize: number } | null = null;
+    try {
+      limits = (await device()).device.limits;
+    } catch {
+      limits = null;
+    }
+    return KNOWN_CHECKPOINTS.map((k) => {
+      const cfg = parseModelConfig(k.config);
+      // BF16 checkpoints go to half storage (memory.ts chooseWeightStorage).
+      const est = estimateGpuBytes(cfg, { rows: 8, tokens: Math.min(256, cfg.maxPositions) }, 'f16');
+      let limit: string | null = limits ? null : 'no WebGPU device';
+      if (limits && est.largestBuffer > limits.maxStorageBufferBindingSize)
+        limit = `needs a ${formatBytes(est.largestBuffer)} buffer; maxStorageBufferBindingSize is ${formatBytes(limits.maxStorageBufferBindingSize)}`;
+      else if (limits && est.largestBuffer > limits.maxBufferSize) limit = `needs a ${formatBytes(est.largestBuffer)} buffer; maxBufferSize is ${formatBytes(limits.maxBufferSize)}`;
+      return { id: k.id, note: k.note, parameters: checkpointParameters(k), downloadBytes: checkpointBytes(k), memoryBytes: est.total, fits: limit === null, limit };
+    });
   },
 
   async clearModelCache() {

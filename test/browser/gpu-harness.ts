@@ -17,6 +17,7 @@ import { Trainer } from '../../src/tuning/trainer.ts';
 import type { PezOptions } from '../../src/tuning/discrete/pez.ts';
 import type { AutoPromptOptions } from '../../src/tuning/discrete/autoprompt.ts';
 import type { BaselineRequest, BaselineRow } from '../../src/tuning/discrete/baselines.ts';
+import { realShape } from './bench-real-shapes.ts';
 
 export type { HarnessCaseFiles, HarnessResult, HarnessBenchRequest, HarnessBenchResult };
 
@@ -192,6 +193,8 @@ async function compareBaselinesOnGpu(req: HarnessCompareRequest): Promise<{ adap
 
 window.engineHarness.compareBaselines = compareBaselinesOnGpu;
 window.engineHarness.bench = bench;
+// npm run bench -- --real-shapes (cli/bench.ts)
+(window.engineHarness as unknown as Record<string, unknown>).realShape = realShape;
 
 // ── benchmarks (cli/bench.ts; the suite itself is in bench-suite.ts, which Dawn in Node runs too) ─────────
 async function bench(req: HarnessBenchRequest): Promise<HarnessBenchResult> {

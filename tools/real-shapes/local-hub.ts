@@ -7,12 +7,15 @@
 //   byte ranges (Range: bytes=a-b, a-) answered 206 with content-range; CORS open, as the Hub's.
 // `dropOnce` cuts the first download of each LFS file after that many bytes (a dropped connection, for tests).
 //
-//   npx tsx tools/real-shapes/local-hub.ts [--port 8765] [--root .real-shapes/hub] [--drop-once BYTES]
+//   npx tsx tools/real-shapes/local-hub.ts [--port 8765] [--root .real-shapes/hub] [--drop-once BYTES] [--generate id,id]
+// --generate writes those checkpoints first (tools/real-shapes/generate.ts; skipped when already written): the
+// e2e test's web server starts this way, so a clean clone needs nothing else.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_OUT } from './generate.ts';
+import { DEFAULT_OUT, generateCheckpoint } from './generate.ts';
+import { knownCheckpoint } from '../../src/engine/io/known-checkpoints.ts';
 
 export interface LocalHub {
   url: string;
@@ -160,6 +163,11 @@ async function main(): Promise<void> {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
+  for (const id of opt('--generate')?.split(',') ?? []) {
+    const k = knownCheckpoint(id);
+    if (!k) throw new Error(`--generate: ${id} is not a known checkpoint`);
+    generateCheckpoint(k, opt('--root') ? resolve(opt('--root')!) : DEFAULT_OUT);
+  }
   const hub = await startLocalHub({
     root: opt('--root'),
     port: Number(opt('--port') ?? 8765),

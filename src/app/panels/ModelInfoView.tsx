@@ -10,6 +10,7 @@ export function DownloadProgress({ downloads }: { downloads: ModelSlice['downloa
   const known = files.every(([, d]) => d.total !== null);
   const total = known ? files.reduce((a, [, d]) => a + (d.total ?? 0), 0) : null;
   const current = files.find(([, d]) => d.total === null || d.loaded < d.total)?.[0];
+  const cached = files.filter(([, d]) => d.fromCache).length;
   return (
     <div className="progress-block" data-testid="model.progress" data-loaded={loaded} data-total={total ?? ''}>
       <progress value={total ? loaded : undefined} max={total ?? undefined} />
@@ -17,10 +18,19 @@ export function DownloadProgress({ downloads }: { downloads: ModelSlice['downloa
         {formatBytes(loaded)}
         {total !== null ? ` of ${formatBytes(total)}` : ''} · {files.length} file{files.length === 1 ? '' : 's'}
         {current ? ` · ${current}` : ''}
+        {cached > 0 ? ` · ${cached === files.length ? 'from cache' : `${cached} from cache`}` : ''}
       </span>
     </div>
   );
 }
+
+const ORIGIN_TEXT: Record<string, string> = {
+  cache: 'from cache (the browser kept the files)',
+  hub: 'downloaded from the Hub',
+  bundled: 'bundled with the studio',
+  folder: 'local folder',
+  disk: 'local directory',
+};
 
 export function ModelInfoView({ info }: { info: ModelInfo }) {
   const rows: [string, string][] = [
@@ -33,7 +43,7 @@ export function ModelInfoView({ info }: { info: ModelInfo }) {
     ['backend', info.backend === 'webgpu' ? 'WebGPU' : 'CPU (slow fallback)'],
     ['memory estimate', formatBytes(info.memoryBytes)],
     ['weights', info.f16Weights ? 'f16' : 'f32'],
-    ['source', info.fromCache ? 'browser cache' : 'downloaded / bundled'],
+    ['source', ORIGIN_TEXT[info.origin ?? ''] ?? (info.fromCache ? 'from cache' : 'downloaded')],
   ];
   return (
     <dl className="info-grid" data-testid="model.info" data-family={info.family} data-backend={info.backend}>

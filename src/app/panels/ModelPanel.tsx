@@ -7,6 +7,7 @@ import { Panel } from '../components/Panel.tsx';
 import { DEMO_MODEL, HUB_EXAMPLE_ID, SUPPORTED_FAMILIES } from '../defaults.ts';
 import { updateProject, useStudio } from '../store.ts';
 import { DownloadProgress, ModelInfoView } from './ModelInfoView.tsx';
+import { KnownCheckpoints } from './KnownCheckpoints.tsx';
 
 // React's types lack the (widely supported) folder-picker attribute.
 const folderPicker = { webkitdirectory: '', directory: '' } as InputHTMLAttributes<HTMLInputElement>;
@@ -29,6 +30,7 @@ export function ModelPanel() {
   const device = useStudio((s) => s.device);
   const hubId = useStudio((s) => s.project.hubId);
   const hubRevision = useStudio((s) => s.project.hubRevision);
+  const hubEndpoint = useStudio((s) => s.project.hubEndpoint ?? '');
   const busy = model.state === 'loading';
   const gpu = device.kind === 'ready';
   return (
@@ -53,9 +55,10 @@ export function ModelPanel() {
           className="source hub"
           onSubmit={(e) => {
             e.preventDefault();
-            void loadModel({ kind: 'hub', id: hubId.trim(), revision: hubRevision.trim() || 'main' });
+            void loadModel({ kind: 'hub', id: hubId.trim(), revision: hubRevision.trim() || 'main', endpoint: hubEndpoint.trim() || undefined });
           }}
         >
+          <KnownCheckpoints ready={gpu} selected={hubId.trim()} onPick={(id) => updateProject({ hubId: id, hubRevision: 'main' })} />
           <label className="field wide">
             <span>Hugging Face model id</span>
             <input data-testid="model.hub-id" value={hubId} placeholder={HUB_EXAMPLE_ID} onChange={(e) => updateProject({ hubId: e.target.value })} />
@@ -67,7 +70,20 @@ export function ModelPanel() {
           <button type="submit" data-testid="model.source-hub" disabled={busy || !gpu || hubId.trim() === ''}>
             Download &amp; load
           </button>
-          <p className="hint">Works with {SUPPORTED_FAMILIES} (safetensors, up to a few hundred million parameters).</p>
+          <label className="field wide">
+            <span>Hub endpoint</span>
+            <input
+              data-testid="model.hub-endpoint"
+              value={hubEndpoint}
+              placeholder="https://huggingface.co"
+              aria-describedby="hub-endpoint-hint"
+              onChange={(e) => updateProject({ hubEndpoint: e.target.value })}
+            />
+          </label>
+          <p className="hint" id="hub-endpoint-hint">
+            Works with {SUPPORTED_FAMILIES} (safetensors, BF16/F16/F32, up to about a billion parameters). The endpoint is
+            the Hub's address: leave it empty for huggingface.co, or point it at a mirror or a local Hub (npm run local-hub).
+          </p>
         </form>
         <label className="source folder">
           <span>Local folder (config.json, tokenizer.json, *.safetensors):</span>
