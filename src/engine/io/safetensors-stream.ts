@@ -51,6 +51,12 @@ export class ByteReader {
     this.position += n;
   }
 
+  /** Reads to the end of the stream (so that progress reaches the file's size), discarding what is left. */
+  async drain(): Promise<void> {
+    this.at = this.chunk.byteLength;
+    while (await this.more()) this.at = this.chunk.byteLength;
+  }
+
   async cancel(): Promise<void> {
     await this.reader.cancel().catch(() => undefined);
   }
@@ -85,7 +91,7 @@ export async function openSafetensorsStream(body: ReadableStream<Uint8Array>, si
         if (want(name)) await onTensor(name, entry, await r.read(end - begin, `tensor ${name}`));
         else await r.skip(end - begin, `tensor ${name}`);
       }
-      await r.cancel();
+      await r.drain();
     },
     cancel: () => r.cancel(),
   };
