@@ -6,6 +6,12 @@
 // npm run train -- --method pez|autoprompt [--virtual-tokens N] [--steps N] [--lr X] [--candidates K]: discovers a
 //   readable hard prompt instead (cli/discover.ts) and prints it with its validation metrics.
 // npm run train -- --method compare [--instruction TEXT] [--shots K]: the readable-prompts table (cli/discover.ts).
+// npm run train -- ... --folds K [--seeds N]: K-fold cross-validation over every row (stratified by label for
+//   classification), each fold and seed trained from scratch (seeds --seed, --seed+1, …); --seeds N alone repeats
+//   the run over N seeds on the dataset's own split. Prints one JSON line per fold and seed and a summary line
+//   {"cv": {"accuracy": {"mean", "std", "values"}, ...}, "baseline": {...the untuned model on the same folds}}.
+// Free-text tasks report exact_match, token_f1, rouge_l and chrf beside accuracy (= exact match); --out also
+// writes predictions.jsonl: {input, expected, baseline, tuned} per validation row (classification: with margins).
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
@@ -36,6 +42,8 @@ const { values: a } = parseArgs({
     candidates: { type: 'string' },
     instruction: { type: 'string' },
     shots: { type: 'string' },
+    folds: { type: 'string' },
+    seeds: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
     json: { type: 'boolean', default: false },
@@ -124,6 +132,38 @@ if (discrete) {
   process.exit(0);
 }
 
+const folds = num(a.folds, 'folds');
+const seeds = num(a.seeds, 'seeds');
+if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) fail(`--folds must be a whole number ≥ 2 (got ${a.folds})`);
+if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1)) fail(`--seeds must be a whole number ≥ 1 (got ${a.seeds})`);
+if (folds !== undefined || (seeds ?? 1) > 1) {
+  const session = await openHarness();
+  try {
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
+    // Runs train without evaluating on the held-out fold: no periodic evaluation, no early stop.
+    const r = await session.page.evaluate((q) => window.engineHarness.crossValidate(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, folds: folds ?? 1, seeds: seeds ?? 1 });
+    if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
+    else {
+      console.log(`adapter: ${r.adapter}`);
+      type Stats = Record<string, { mean: number; std: number; values: number[] }>;
+      const runs = r.lines.slice(0, -1) as { fold: number; seed: number; tuned: Record<string, number>; baseline: Record<string, number> }[];
+      const summary = r.lines.at(-1) as { cv: Stats; baseline: Stats; folds: number; seeds: number; seconds: number };
+      const show = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
+      for (const x of runs) console.log(`fold ${x.fold} seed ${x.seed}: untuned ${show(x.baseline)} | tuned ${show(x.tuned)}`);
+      for (const [k, t] of Object.entries(summary.cv)) {
+        const b = summary.baseline[k];
+        console.log(`${k}: tuned ${t.mean.toFixed(3)} ± ${t.std.toFixed(3)}, untuned ${b.mean.toFixed(3)} ± ${b.std.toFixed(3)} (${summary.folds} fold${summary.folds > 1 ? 's' : ''} × ${summary.seeds} seed${summary.seeds > 1 ? 's' : ''})`);
+      }
+      console.log(`${summary.seconds.toFixed(1)} s`);
+    }
+  } catch (e) {
+    fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+  } finally {
+    await session.close();
+  }
+  process.exit(0);
+}
+
 const session = await openHarness();
 try {
   const req: HarnessTrainRequest = {
@@ -139,13 +179,14 @@ try {
   writeFileSync(join(a.out!, `${method.method}-adapter.zip`), Buffer.from(r.adapterZip, 'base64'));
   writeFileSync(join(a.out!, `${method.method}-checkpoint.zip`), Buffer.from(r.checkpoint, 'base64'));
   writeFileSync(join(a.out!, 'row_format.json'), r.rowFormat);
+  writeFileSync(join(a.out!, 'predictions.jsonl'), r.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
   if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
   else {
     console.log(`adapter: ${r.adapter}`);
     const rows = JSON.parse(r.rowFormat) as { bos: boolean; chat_template: boolean; prompt_special_tokens: { rule: string }; eos_appended: boolean; answer_end: string[] };
     console.log(`rows: chat template ${rows.chat_template ? 'on' : 'off'}; prompt ${rows.bos ? 'starts with BOS' : 'without BOS'} (${rows.prompt_special_tokens.rule}); answer ${rows.eos_appended ? `then ${rows.answer_end.join('')}` : 'alone'} (row_format.json)`);
     for (const line of r.lines) console.log(line);
-    console.log(`wrote the PEFT adapter and the checkpoint to ${resolve(a.out!)}`);
+    console.log(`wrote the PEFT adapter, the checkpoint and predictions.jsonl to ${resolve(a.out!)}`);
   }
 } catch (e) {
   // The page's error arrives with its stack: the first line is the sentence for the user.

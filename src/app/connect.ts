@@ -6,6 +6,7 @@ import { frameBatcher } from './frame-batch.ts';
 import { patch, setDevice, updateRun, useStudio } from './store.ts';
 import { patchMeta, useMeta } from './meta-store.ts';
 import { patchPrompts, usePrompts } from './prompts-store.ts';
+import { patchCv, useCv } from './cv-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -64,6 +65,12 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'baseline-row':
       patchPrompts({ rows: [...usePrompts.getState().rows.filter((r) => r.id !== event.row.id), event.row] });
+      break;
+    case 'cv-progress':
+      patchCv({ progress: { message: event.message, fraction: event.fraction } });
+      break;
+    case 'cv-run':
+      patchCv({ runs: [...useCv.getState().runs, event.run], total: event.total });
       break;
   }
 }

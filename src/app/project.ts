@@ -57,9 +57,18 @@ export interface PromptsSetup {
 
 export const DEFAULT_PROMPTS: PromptsSetup = { instruction: '', shots: 4, pezLength: 8, pezSteps: 40, triggerLength: 6, autopromptIterations: 24, candidates: 8, trainSteps: 30 };
 
+/** Cross-validation's choices (Results panel): K folds over every row, N seeds per fold. */
+export interface CvSetup {
+  folds: number; // 1 = the dataset's own split, repeated over the seeds
+  seeds: number;
+}
+
+export const DEFAULT_CV: CvSetup = { folds: 3, seeds: 1 };
+
 export interface Project extends Setup {
   meta: MetaSetup;
   prompts: PromptsSetup;
+  cv?: CvSetup;
   rows: DataRow[];
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;

@@ -1,19 +1,28 @@
 // Evaluation, the same code for the untuned baseline (no extra input) and a tuned prompt:
 // - classification: rank classification — score each label's continuation by its summed log-likelihood after
 //   the prompt and pick the best — giving accuracy, macro-F1 and a confusion matrix;
-// - free text: greedy generation (the engine's KV cache) and exact match.
+//   with each prediction's margin (its log-likelihood minus the runner-up's);
+// - free text: greedy generation (the engine's KV cache) scored by exact match, token F1, ROUGE-L and chrF
+//   (metrics/generation.ts), per example and over the split; `accuracy` is the exact-match rate.
 // Also the validation loss (mean CE over target tokens, as in training).
 import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { EncodedExample } from './data/encoded.ts';
 import { toScoringBatch, toTrainingBatch } from './data/encoded.ts';
-import { accuracy, confusionMatrix, exactMatch, macroF1 } from './metrics.ts';
+import { accuracy, confusionMatrix, macroF1 } from './metrics.ts';
+import { aggregateText, scoreText, type ScoredText, type TextScores } from './metrics/generation.ts';
+
+export type { TextScores } from './metrics/generation.ts';
 
 export interface Prediction {
   input: string;
   expected: string;
   predicted: string;
   correct: boolean;
+  /** Classification: log-likelihood of the chosen label minus the runner-up's (≥ 0); null for free text. */
+  margin: number | null;
+  /** Free text: this example's exact match, token F1, ROUGE-L and sentence chrF; null for classification. */
+  scores: TextScores | null;
 }
 
 export interface EvaluationReport {
@@ -24,6 +33,8 @@ export interface EvaluationReport {
   confusion: number[][] | null; // [true][predicted]
   validationLoss: number;
   predictions: Prediction[];
+  /** Free text: exact match, token F1, ROUGE-L (means, 0–1) and corpus chrF (0–100); null for classification. */
+  text: TextScores | null;
 }
 
 export interface LabelSet {
@@ -57,10 +68,13 @@ export async function evaluateClassification(
     const scores = await lm.scoreRows(toScoringBatch(ex.prompt, labels.tokens, lm.config), extras);
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
+    let second = -Infinity;
+    for (let k = 0; k < scores.length; k++) if (k !== best && scores[k] > second) second = scores[k];
     const t = labels.names.indexOf(ex.output);
     truth.push(t);
     predicted.push(best);
-    predictions.push({ input: ex.input, expected: ex.output, predicted: labels.names[best], correct: best === t });
+    const margin = Number.isFinite(second) ? scores[best] - second : null;
+    predictions.push({ input: ex.input, expected: ex.output, predicted: labels.names[best], correct: best === t, margin, scores: null });
   }
   const n = labels.names.length;
   return {
@@ -71,6 +85,7 @@ export async function evaluateClassification(
     confusion: confusionMatrix(truth, predicted, n),
     validationLoss: await validationLoss(lm, examples, extras, batchSize),
     predictions,
+    text: null,
   };
 }
 
@@ -94,18 +109,23 @@ export async function evaluateGeneration(
   batchSize = 8,
 ): Promise<EvaluationReport> {
   const predictions: Prediction[] = [];
+  const scored: ScoredText[] = [];
   for (const ex of examples) {
     const ids = await greedyGenerate(lm, ex.prompt, extras, ex.target.length + 2, stopIds);
-    const text = decode(ids);
-    predictions.push({ input: ex.input, expected: ex.output, predicted: text.trim(), correct: exactMatch(text, ex.output) });
+    const text = decode(ids).trim();
+    const s = scoreText(text, [ex.output]);
+    scored.push(s);
+    predictions.push({ input: ex.input, expected: ex.output, predicted: text, correct: s.scores.exactMatch === 1, margin: null, scores: s.scores });
   }
+  const text = aggregateText(scored);
   return {
     kind: 'generation',
     labels: [],
-    accuracy: predictions.filter((p) => p.correct).length / Math.max(1, predictions.length),
+    accuracy: predictions.length ? text.exactMatch : 0,
     macroF1: null,
     confusion: null,
     validationLoss: await validationLoss(lm, examples, extras, batchSize),
     predictions,
+    text,
   };
 }

@@ -18,6 +18,8 @@ import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.ts';
 import { renderTemplate } from './data/template.ts';
 import { encodePrompt } from './data/row-format.ts';
 import { evaluateClassification, evaluateGeneration, type EvaluationReport } from './evaluate.ts';
+import type { EncodedExample } from './data/encoded.ts';
+import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cross-validate.ts';
 import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
@@ -58,6 +60,7 @@ export class TuningSession {
   readonly inits = new Map<string, MetaInit>();
   private metaStopRequested = false;
   private discreteStopRequested = false;
+  private cvStopRequested = false;
 
   constructor(private readonly hooks: SessionHooks = {}) {}
 
@@ -123,12 +126,35 @@ export class TuningSession {
   }
 
   async evaluate(extras: ExtraInputs): Promise<EvaluationReport> {
-    const { lm, tok } = this.need();
     const d = this.needData();
     if (d.validation.length === 0) throw new Error('there are no validation examples to evaluate on');
+    return this.evaluateOn(d.validation, extras);
+  }
+
+  /** Rank classification or greedy generation with the free-text metrics, on any encoded rows of this dataset. */
+  async evaluateOn(examples: EncodedExample[], extras: ExtraInputs): Promise<EvaluationReport> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
     return d.kind === 'classification'
-      ? evaluateClassification(lm, d.validation, { names: d.labels.names, tokens: d.labels.tokens }, extras)
-      : evaluateGeneration(lm, d.validation, extras, (ids) => tok.decode(ids), d.stopIds);
+      ? evaluateClassification(lm, examples, { names: d.labels.names, tokens: d.labels.tokens }, extras)
+      : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), d.stopIds);
+  }
+
+  /** K-fold cross-validation over every row (both splits) with N seeds per fold (cross-validate.ts). Stops
+   *  between steps on stopCrossValidation(), keeping the runs that finished. Leaves the session's trainer as it was. */
+  async crossValidate(config: TrainConfig, options: CvOptions, hooks: Omit<CvHooks, 'shouldStop'> = {}): Promise<CvResult> {
+    const { lm } = this.need();
+    const d = this.needData();
+    this.cvStopRequested = false;
+    const rows = [...d.train, ...d.validation];
+    return crossValidate({ lm, kind: d.kind, rows, split: { train: d.train, validation: d.validation }, evaluate: (ex, extras) => this.evaluateOn(ex, extras) }, config, options, {
+      ...hooks,
+      shouldStop: () => this.cvStopRequested,
+    });
+  }
+
+  stopCrossValidation(): void {
+    this.cvStopRequested = true;
   }
 
   /** The tuned extra input, or none (the untuned baseline) when nothing is trained. */

@@ -7,9 +7,12 @@ import type { MethodOptions } from '../tuning/methods/method.ts';
 import type { TrainConfig } from '../tuning/train-config.ts';
 import type { MetaChoice, TaskSource } from '../tuning/meta/meta-session.ts';
 import type { BaselineRequest, BaselineRow, BaselineRowId } from '../tuning/discrete/baselines.ts';
+import type { TextScores } from '../tuning/metrics/generation.ts';
+import type { CvResult, CvRun, MetricSummary } from '../tuning/cross-validate.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 export type { BaselineRequest, BaselineRow, BaselineRowId };
+export type { TextScores, CvResult, CvRun, MetricSummary };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -142,10 +145,30 @@ export interface EvalReport {
 }
 
 export interface EvalSide {
-  accuracy: number;
+  accuracy: number; // classification: accuracy; free text: exact match
   macroF1: number | null;
   confusion: number[][] | null; // [true][predicted], label order as `labels`
-  examples: { input: string; expected: string; predicted: string; correct: boolean }[];
+  /** Free text: exact match, token F1, ROUGE-L (0–1) and chrF (0–100) over the validation split. */
+  text: TextScores | null;
+  examples: EvalExample[];
+}
+
+export interface EvalExample {
+  input: string;
+  expected: string;
+  predicted: string;
+  correct: boolean;
+  /** Classification: log-likelihood of the chosen label minus the runner-up's. */
+  margin: number | null;
+  /** Free text: this example's exact match, token F1, ROUGE-L and sentence chrF. */
+  scores: TextScores | null;
+}
+
+// ── cross-validation ─────────────────────────────────────────────────────────────────────────────────────
+export interface CrossValidationRequest {
+  config: TrainConfig; // each fold and seed trains from scratch with it (seed + s)
+  folds: number;
+  seeds: number;
 }
 
 export type RunPhase = 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';
@@ -220,7 +243,9 @@ export type StudioEvent =
   | { type: 'meta-step'; step: number; total: number; loss: number; tasks: string[] } // loss: the meta-objective
   | { type: 'curve-point'; start: string; steps: number; accuracy: number }
   | { type: 'baseline-progress'; row: BaselineRowId; message: string; fraction: number }
-  | { type: 'baseline-row'; row: BaselineRow };
+  | { type: 'baseline-row'; row: BaselineRow }
+  | { type: 'cv-progress'; message: string; fraction: number }
+  | { type: 'cv-run'; run: CvRun; done: number; total: number };
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
@@ -257,6 +282,9 @@ export interface StudioWorkerApi {
   compareBaselines(request: BaselineRequest): Promise<BaselineRow[]>;
   /** Stops the comparison between steps; rows not reached come back without a number. */
   stopBaselines(): Promise<void>;
+  /** K-fold cross-validation × seeds over every row ('cv-progress' and 'cv-run' events); a stop keeps finished runs. */
+  crossValidate(request: CrossValidationRequest): Promise<CvResult>;
+  stopCrossValidation(): Promise<void>;
   /** The current soft prompt's nearest tokens as a hard prompt, with its validation accuracy. */
   readOutSoftPrompt(): Promise<SoftReadOut>;
 }

@@ -109,7 +109,8 @@ function evalSide(r: EvaluationReport): EvalSide {
     accuracy: r.accuracy,
     macroF1: r.macroF1,
     confusion: r.confusion,
-    examples: r.predictions.map((p) => ({ input: p.input, expected: p.expected, predicted: p.predicted, correct: p.correct })),
+    text: r.text,
+    examples: r.predictions.map((p) => ({ input: p.input, expected: p.expected, predicted: p.predicted, correct: p.correct, margin: p.margin, scores: p.scores })),
   };
 }
 
@@ -391,6 +392,20 @@ const api: StudioWorkerApi = {
 
   async stopBaselines() {
     session.stopDiscrete();
+  },
+
+  crossValidate(request) {
+    return exclusive(async () => {
+      if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: cross-validation folds its rows.');
+      return session.crossValidate(request.config, { folds: request.folds, seeds: request.seeds }, {
+        onProgress: (message, fraction) => emit({ type: 'cv-progress', message, fraction }),
+        onRun: (run, done, total) => emit({ type: 'cv-run', run, done, total }),
+      });
+    });
+  },
+
+  async stopCrossValidation() {
+    session.stopCrossValidation();
   },
 
   readOutSoftPrompt() {

@@ -17,6 +17,7 @@ import { Trainer } from '../../src/tuning/trainer.ts';
 import type { PezOptions } from '../../src/tuning/discrete/pez.ts';
 import type { AutoPromptOptions } from '../../src/tuning/discrete/autoprompt.ts';
 import type { BaselineRequest, BaselineRow } from '../../src/tuning/discrete/baselines.ts';
+import type { EvaluationReport } from '../../src/tuning/evaluate.ts';
 import { realShape } from './bench-real-shapes.ts';
 
 export type { HarnessCaseFiles, HarnessResult, HarnessBenchRequest, HarnessBenchResult };
@@ -40,12 +41,13 @@ declare global {
       trajectory: (req: HarnessTrajectoryRequest) => Promise<{ gpu: number[]; reference: number[] }>;
       discover: (req: HarnessDiscoverRequest) => Promise<HarnessDiscoverResult>;
       compareBaselines: (req: HarnessCompareRequest) => Promise<{ adapter: string; rows: BaselineRow[]; seconds: number }>;
+      crossValidate: (req: HarnessCrossValidateRequest) => Promise<{ adapter: string; lines: object[] }>;
       ready: boolean;
     };
   }
 }
 
-window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), compareBaselines: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), compareBaselines: () => Promise.reject(new Error('not ready')), crossValidate: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
@@ -64,6 +66,32 @@ export interface HarnessTrainResult {
   adapterSafetensors: string; // base64
   rowFormat: string; // row_format.json: how a row was built
   checkpoint: string; // base64
+  /** One per validation row: the expected answer, the untuned model's and the tuned prompt's (predictions.jsonl). */
+  predictions: HarnessPrediction[];
+}
+
+export interface HarnessPrediction {
+  input: string;
+  expected: string;
+  baseline: string;
+  tuned: string;
+  baseline_margin?: number | null; // classification: chosen label's log-likelihood minus the runner-up's
+  tuned_margin?: number | null;
+}
+
+/** The JSON metrics of one evaluation: accuracy and macro-F1, and for free text exact match, token F1, ROUGE-L, chrF. */
+function metricsJson(r: EvaluationReport): Record<string, number | null> {
+  const base = { accuracy: r.accuracy, macro_f1: r.macroF1 };
+  return r.text ? { ...base, exact_match: r.text.exactMatch, token_f1: r.text.tokenF1, rouge_l: r.text.rougeL, chrf: r.text.chrf } : base;
+}
+
+function predictionRows(baseline: EvaluationReport, tuned: EvaluationReport): HarnessPrediction[] {
+  return baseline.predictions.map((b, i) => {
+    const t = tuned.predictions[i];
+    const row: HarnessPrediction = { input: b.input, expected: b.expected, baseline: b.predicted, tuned: t.predicted };
+    if (baseline.kind === 'classification') Object.assign(row, { baseline_margin: b.margin, tuned_margin: t.margin });
+    return row;
+  });
 }
 
 const toBase64 = (b: Uint8Array) => {
@@ -104,8 +132,8 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
     steps: outcome.steps,
     final_loss: outcome.finalLoss,
     outcome: outcome.reason,
-    baseline: { accuracy: baseline.accuracy, macro_f1: baseline.macroF1 },
-    tuned: { accuracy: tuned.accuracy, macro_f1: tuned.macroF1 },
+    baseline: metricsJson(baseline),
+    tuned: metricsJson(tuned),
     seconds: (performance.now() - t0) / 1000,
   });
   const zip = session.exportResult('peft-zip');
@@ -119,6 +147,7 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
     adapterSafetensors: toBase64(entries['adapter_model.safetensors']),
     rowFormat: strFromU8(entries['row_format.json']),
     checkpoint: toBase64(session.exportResult('checkpoint').bytes),
+    predictions: predictionRows(baseline, tuned),
   };
 }
 
@@ -192,6 +221,38 @@ async function compareBaselinesOnGpu(req: HarnessCompareRequest): Promise<{ adap
 }
 
 window.engineHarness.compareBaselines = compareBaselinesOnGpu;
+
+// ── cross-validation (npm run train -- --folds K --seeds N) ─────────────────────────────────────────────────
+export interface HarnessCrossValidateRequest {
+  model: HarnessTrainRequest['model'];
+  data: HarnessTrainRequest['data'];
+  config: TrainConfig;
+  folds: number;
+  seeds: number;
+}
+
+/** One JSON line per fold and seed, then the summary with `cv` (tuned) and `baseline` (untuned, same folds). */
+async function crossValidateOnGpu(req: HarnessCrossValidateRequest): Promise<{ adapter: string; lines: object[] }> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const session = new TuningSession();
+  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
+  const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
+  if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
+  const r = await session.crossValidate(req.config, { folds: req.folds, seeds: req.seeds });
+  const lines: object[] = r.runs.map((x) => ({
+    fold: x.fold + 1, seed: x.seed, train: x.train, validation: x.validation, steps: x.steps, final_loss: x.finalLoss,
+    baseline: x.baseline, tuned: x.tuned, seconds: x.seconds,
+  }));
+  lines.push({
+    method: req.config.method.method, kind: r.kind, folds: r.folds, seeds: r.seeds, runs: r.runs.length, steps: req.config.steps,
+    stratified: r.kind === 'classification', cv: r.tuned, baseline: r.baseline, seconds: r.seconds,
+  });
+  session.lm?.dispose();
+  return { adapter: gpu.adapter.name, lines };
+}
+
+window.engineHarness.crossValidate = crossValidateOnGpu;
 window.engineHarness.bench = bench;
 // npm run bench -- --real-shapes (cli/bench.ts)
 (window.engineHarness as unknown as Record<string, unknown>).realShape = realShape;

@@ -7,6 +7,7 @@ import { NumberField } from '../components/NumberField.tsx';
 import { Panel } from '../components/Panel.tsx';
 import type { PromptsSetup } from '../project.ts';
 import { usePrompts } from '../prompts-store.ts';
+import { fixed } from '../format.ts';
 import { updateProject, useStudio } from '../store.ts';
 import { BASELINE_ROWS_UI } from './baseline-rows.ts';
 import { useEngineJob } from '../engine-busy.ts';
@@ -83,6 +84,13 @@ export function PromptsPanel() {
               <tr>
                 <th>prompt</th>
                 <th>{metric}</th>
+                {kind === 'generation' && (
+                  <>
+                    <th title="SQuAD token F1">token F1</th>
+                    <th title="ROUGE-L F-measure (rouge_score)">ROUGE-L</th>
+                    <th title="chrF (sacreBLEU), 0–100">chrF</th>
+                  </>
+                )}
                 <th>text (put before the template)</th>
                 <th />
               </tr>
@@ -100,6 +108,13 @@ export function PromptsPanel() {
                     <td data-testid={`prompts.accuracy-${id}`} data-value={row?.accuracy ?? ''}>
                       {row ? pct(row.accuracy) : state.progress?.row === id ? '…' : ''}
                     </td>
+                    {kind === 'generation' && (
+                      <>
+                        <td data-testid={`prompts.token_f1-${id}`} data-value={row?.text?.tokenF1 ?? ''}>{row?.text ? fixed(row.text.tokenF1) : ''}</td>
+                        <td data-testid={`prompts.rouge_l-${id}`} data-value={row?.text?.rougeL ?? ''}>{row?.text ? fixed(row.text.rougeL) : ''}</td>
+                        <td data-testid={`prompts.chrf-${id}`} data-value={row?.text?.chrf ?? ''}>{row?.text ? fixed(row.text.chrf, 1) : ''}</td>
+                      </>
+                    )}
                     <td>
                       {text ? (
                         <code className="prompt-text" data-testid={`prompts.text-${id}`} title={row?.tokenIds ? `token ids ${row.tokenIds.join(' ')}` : undefined}>

@@ -1,10 +1,12 @@
-// Results: the untuned model and the tuned prompt side by side on the validation split, per-example
-// predictions, the generation playground, and the nearest tokens of the learned prompt.
+// Results: the untuned model and the tuned prompt side by side on the validation split (free text: exact match,
+// token F1, ROUGE-L, chrF), per-example predictions side by side, cross-validation over folds and seeds, the
+// generation playground, and the nearest tokens of the learned prompt.
 import { evaluate } from '../actions/results.ts';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { useStudio } from '../store.ts';
 import { EvalSideView } from './EvalSideView.tsx';
+import { CrossValidateView } from './CrossValidateView.tsx';
 import { ExamplesTable } from './ExamplesTable.tsx';
 import { NearestTokensView } from './NearestTokensView.tsx';
 import { Playground } from './Playground.tsx';
@@ -30,7 +32,10 @@ export function ResultsPanel() {
       {report ? (
         <>
           <p className="hint">
-            {report.kind === 'classification' ? 'Rank classification over the labels' : 'Greedy generation, exact match'} on the validation split.
+            {report.kind === 'classification'
+              ? 'Rank classification over the labels'
+              : 'Greedy generation: exact match (strict), token F1 (SQuAD), ROUGE-L (rouge_score) and chrF (sacreBLEU)'}{' '}
+            on the validation split.
           </p>
           <div className="side-by-side">
             <EvalSideView title="Untuned model" side={report.baseline} labels={report.labels} id="baseline" />
@@ -41,6 +46,7 @@ export function ResultsPanel() {
       ) : (
         !results.evaluating && <p className="hint">Results appear after training (or press Evaluate for the untuned baseline).</p>
       )}
+      <CrossValidateView disabled={blocked} />
       <Playground disabled={blocked} />
       <NearestTokensView disabled={blocked} />
     </Panel>

@@ -18,7 +18,7 @@ import type { PreparedDataset } from '../data/prepare.ts';
 import { renderTemplate, targetText } from '../data/template.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { encodePrompt } from '../data/row-format.ts';
-import { evaluateClassification, evaluateGeneration, type EvaluationReport } from '../evaluate.ts';
+import { evaluateClassification, evaluateGeneration, type EvaluationReport, type TextScores } from '../evaluate.ts';
 import { METHODS } from '../methods/registry.ts';
 import type { MethodOptions } from '../methods/method.ts';
 import { Rng } from '../random.ts';
@@ -47,6 +47,8 @@ export interface BaselineRow {
   /** Validation accuracy (exact match for free text); null when the row could not be run (see `note`). */
   accuracy: number | null;
   macroF1: number | null;
+  /** Free text: exact match, token F1, ROUGE-L and chrF (evaluate.ts); null for classification or a row not run. */
+  text: TextScores | null;
   validationLoss: number | null;
   /** The text put before the template, when the row is a readable prompt. */
   promptText: string | null;
@@ -173,13 +175,13 @@ export async function compareBaselines(ctx: BaselineContext, req: BaselineReques
   const finish = (id: BaselineRowId, t0: number, fields: Partial<BaselineRow> & { note: string }): void => {
     const row: BaselineRow = {
       id, title: BASELINE_ROWS.find((r) => r.id === id)!.title,
-      accuracy: null, macroF1: null, validationLoss: null, promptText: null, tokenIds: null, retokenizes: null,
+      accuracy: null, macroF1: null, text: null, validationLoss: null, promptText: null, tokenIds: null, retokenizes: null,
       seconds: (performance.now() - t0) / 1000, ...fields,
     };
     rows.push(row);
     hooks.onRow?.(row);
   };
-  const scores = (r: EvaluationReport) => ({ accuracy: r.accuracy, macroF1: r.macroF1, validationLoss: r.validationLoss });
+  const scores = (r: EvaluationReport) => ({ accuracy: r.accuracy, macroF1: r.macroF1, text: r.text, validationLoss: r.validationLoss });
   const evaluate = (examples: EncodedExample[], extras: ExtraInputs) => evaluateExamples(ctx, examples, extras);
   const stopped = () => hooks.shouldStop?.() ?? false;
   const hardRow = (result: HardPromptResult, what: string) => {

@@ -1,0 +1,19 @@
+// Cross-validation's live state (its own small store, beside the studio's): runs as they finish, progress, the
+// summary when it ends (or is stopped). The choices (folds, seeds) live in the project (project.cv).
+import { create } from 'zustand';
+import type { CvResult, CvRun } from '../worker/protocol.ts';
+
+export interface CvState {
+  running: boolean;
+  progress: { message: string; fraction: number } | null;
+  runs: CvRun[];
+  total: number;
+  result: CvResult | null;
+  error: string | null;
+}
+
+export const useCv = create<CvState>()(() => ({ running: false, progress: null, runs: [], total: 0, result: null, error: null }));
+
+export function patchCv(value: Partial<CvState>): void {
+  useCv.setState(value);
+}
