@@ -10,15 +10,19 @@
 //   classification), each fold and seed trained from scratch (seeds --seed, --seed+1, …); --seeds N alone repeats
 //   the run over N seeds on the dataset's own split. Prints one JSON line per fold and seed and a summary line
 //   {"cv": {"accuracy": {"mean", "std", "values"}, ...}, "baseline": {...the untuned model on the same folds}}.
+// npm run train -- ... --curve 8,16,32,64 [--seeds N]: a learning curve: prompts trained from scratch on nested
+//   subsets of the training split (labels interleaved, so each prefix is balanced), scored on the validation split;
+//   one JSON line per size and seed, then {"curve": [{"examples", "accuracy": {"mean", "std", "values"}, ...}],
+//   "baseline": {...the untuned model}}.
 // Free-text tasks report exact_match, token_f1, rouge_l and chrf beside accuracy (= exact match); --out also
 // writes predictions.jsonl: {input, expected, baseline, tuned} per validation row (classification: with margins).
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openHarness } from './chromium.ts';
+import { openHarness, pageErrorMessage, serveLocalDirectory } from './chromium.ts';
 import { runComparison, runDiscovery } from './discover.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
 import { METHODS } from '../src/tuning/methods/registry.ts';
@@ -43,6 +47,7 @@ const { values: a } = parseArgs({
     instruction: { type: 'string' },
     shots: { type: 'string' },
     folds: { type: 'string' },
+    curve: { type: 'string' },
     seeds: { type: 'string' },
     'validation-fraction': { type: 'string', default: '0.2' },
     out: { type: 'string', default: 'out' },
@@ -108,9 +113,8 @@ if (a.init !== undefined) {
 
 let model: HarnessTrainRequest['model'];
 if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(a.model!)) if (/\.(json|safetensors)$/.test(f)) files[f] = readFileSync(join(a.model!, f)).toString('base64');
-  model = { kind: 'files', label: basename(resolve(a.model!)), files };
+  // The page reads the folder by URL from the harness's server, a file at a time, streamed like a download.
+  model = { kind: 'url', label: basename(resolve(a.model!)), base: serveLocalDirectory('model', a.model!) };
 } else {
   const [id, revision] = a.model!.split('@');
   model = { kind: 'hub', id, revision: revision ?? 'main' };
@@ -127,7 +131,7 @@ if (discrete) {
       candidates: num(a.candidates, 'candidates'), batchSize: num(a.batch, 'batch'), seed: num(a.seed, 'seed'), json: a.json!,
     });
   } catch (e) {
-    fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+    fail(pageErrorMessage(e));
   }
   process.exit(0);
 }
@@ -136,6 +140,32 @@ const folds = num(a.folds, 'folds');
 const seeds = num(a.seeds, 'seeds');
 if (folds !== undefined && !(Number.isInteger(folds) && folds >= 2)) fail(`--folds must be a whole number ≥ 2 (got ${a.folds})`);
 if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1)) fail(`--seeds must be a whole number ≥ 1 (got ${a.seeds})`);
+if (a.curve !== undefined) {
+  const sizes = a.curve.split(',').map((x) => Number(x.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) fail(`--curve takes whole numbers ≥ 1 separated by commas (got ${a.curve})`);
+  if (folds !== undefined) fail('give --curve or --folds, not both');
+  const session = await openHarness();
+  try {
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
+    const r = await session.page.evaluate((q) => window.engineHarness.learningCurve(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, sizes, seeds: seeds ?? 1 });
+    if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
+    else {
+      console.log(`adapter: ${r.adapter}`);
+      type Stats = Record<string, { mean: number; std: number }>;
+      const summary = r.lines.at(-1) as { curve: ({ examples: number } & Stats)[]; baseline: Record<string, number>; seconds: number };
+      const key = Object.keys(summary.baseline)[0];
+      console.log(`${key}: untuned ${summary.baseline[key].toFixed(3)}`);
+      for (const p of summary.curve) console.log(`${String(p.examples).padStart(5)} examples: ${p[key].mean.toFixed(3)} ± ${p[key].std.toFixed(3)}`);
+      console.log(`${summary.seconds.toFixed(1)} s`);
+    }
+  } catch (e) {
+    fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+  } finally {
+    await session.close();
+  }
+  process.exit(0);
+}
+
 if (folds !== undefined || (seeds ?? 1) > 1) {
   const session = await openHarness();
   try {
@@ -157,7 +187,7 @@ if (folds !== undefined || (seeds ?? 1) > 1) {
       console.log(`${summary.seconds.toFixed(1)} s`);
     }
   } catch (e) {
-    fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+    fail(pageErrorMessage(e, session));
   } finally {
     await session.close();
   }
@@ -189,8 +219,7 @@ try {
     console.log(`wrote the PEFT adapter, the checkpoint and predictions.jsonl to ${resolve(a.out!)}`);
   }
 } catch (e) {
-  // The page's error arrives with its stack: the first line is the sentence for the user.
-  fail((e as Error).message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0]);
+  fail(pageErrorMessage(e, session));
 } finally {
   await session.close();
 }

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { acquireGpu } from '../../src/engine/gpu/device.ts';
 import { fromBase64, runCase, type HarnessCaseFiles, type HarnessResult } from './run-case.ts';
 import { TuningSession } from '../../src/tuning/session.ts';
-import { hubModelFiles, httpModelFiles, MissingFileError, type ModelFiles } from '../../src/engine/io/model-files.ts';
+import { hubModelFiles, httpModelFiles, type ModelFiles } from '../../src/engine/io/model-files.ts';
 import type { TrainConfig } from '../../src/tuning/train-config.ts';
 import { runBench, type HarnessBenchRequest, type HarnessBenchResult } from './bench-suite.ts';
 import { parseModelConfig } from '../../src/engine/model/config.ts';
@@ -42,17 +42,19 @@ declare global {
       discover: (req: HarnessDiscoverRequest) => Promise<HarnessDiscoverResult>;
       compareBaselines: (req: HarnessCompareRequest) => Promise<{ adapter: string; rows: BaselineRow[]; seconds: number }>;
       crossValidate: (req: HarnessCrossValidateRequest) => Promise<{ adapter: string; lines: object[] }>;
+      learningCurve: (req: HarnessCurveRequest) => Promise<{ adapter: string; lines: object[] }>;
       ready: boolean;
     };
   }
 }
 
-window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), compareBaselines: () => Promise.reject(new Error('not ready')), crossValidate: () => Promise.reject(new Error('not ready')), ready: false };
+window.engineHarness = { runCase, runCaseInWorker, train: () => Promise.reject(new Error('not ready')), bench: () => Promise.reject(new Error('not ready')), trajectory: () => Promise.reject(new Error('not ready')), discover: () => Promise.reject(new Error('not ready')), compareBaselines: () => Promise.reject(new Error('not ready')), crossValidate: () => Promise.reject(new Error('not ready')), learningCurve: () => Promise.reject(new Error('not ready')), ready: false };
 
 // ── command-line training (cli/train.ts) ────────────────────────────────────────────────────────────────
 
 export interface HarnessTrainRequest {
-  model: { kind: 'files'; label: string; files: Record<string, string> } | { kind: 'hub'; id: string; revision: string };
+  // A local folder arrives by URL (cli/chromium.ts serveLocalDirectory), streamed like a download.
+  model: { kind: 'url'; label: string; base: string } | { kind: 'hub'; id: string; revision: string };
   data: { text: string; fileName: string; template: string; validationFraction: number; chatTemplate?: boolean | 'auto' };
   config: TrainConfig;
   startFile?: string; // base64 of an initialisation file (npm run train -- --init meta:<file>)
@@ -100,15 +102,9 @@ const toBase64 = (b: Uint8Array) => {
   return btoa(s);
 };
 
-function base64Files(label: string, files: Record<string, string>): ModelFiles {
-  return {
-    label,
-    has: async (name) => name in files,
-    async read(name) {
-      if (!(name in files)) throw new MissingFileError(`${label}: ${name} is missing`);
-      return fromBase64(files[name]).buffer as ArrayBuffer;
-    },
-  };
+/** The model files of a request: a folder served by URL (relative to this page), or a Hub id. */
+function modelFilesOf(model: HarnessTrainRequest['model']): ModelFiles {
+  return model.kind === 'url' ? httpModelFiles(model.label, new URL(model.base, location.href).href, { origin: 'folder', retries: 0 }) : hubModelFiles(model.id, model.revision);
 }
 
 async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
@@ -118,7 +114,7 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
   const session = new TuningSession({
     onEval: (e) => lines.push({ step: e.step, validation_loss: e.validationLoss, accuracy: e.accuracy, macro_f1: e.macroF1 }),
   });
-  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const files = modelFilesOf(req.model);
   await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
@@ -170,7 +166,7 @@ async function discover(req: HarnessDiscoverRequest): Promise<HarnessDiscoverRes
   const t0 = performance.now();
   const gpu = await acquireGpu(navigator.gpu);
   const session = new TuningSession();
-  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const files = modelFilesOf(req.model);
   const options = req.search.options;
   const promptLength = 'promptLength' in options ? options.promptLength : options.triggerLength;
   await session.loadModel(files, gpu, { rows: Math.max(8, options.batchSize), tokens: 256 });
@@ -211,7 +207,7 @@ async function compareBaselinesOnGpu(req: HarnessCompareRequest): Promise<{ adap
   const t0 = performance.now();
   const gpu = await acquireGpu(navigator.gpu);
   const session = new TuningSession();
-  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const files = modelFilesOf(req.model);
   await session.loadModel(files, gpu, { rows: Math.max(8, req.request.pez.batchSize, req.request.autoprompt.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.request.seed }, 16);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
@@ -235,7 +231,7 @@ export interface HarnessCrossValidateRequest {
 async function crossValidateOnGpu(req: HarnessCrossValidateRequest): Promise<{ adapter: string; lines: object[] }> {
   const gpu = await acquireGpu(navigator.gpu);
   const session = new TuningSession();
-  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const files = modelFilesOf(req.model);
   await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
@@ -253,6 +249,35 @@ async function crossValidateOnGpu(req: HarnessCrossValidateRequest): Promise<{ a
 }
 
 window.engineHarness.crossValidate = crossValidateOnGpu;
+
+// ── learning curve (npm run train -- --curve 8,16,32,64 [--seeds N]) ─────────────────────────────────────────
+export interface HarnessCurveRequest {
+  model: HarnessTrainRequest['model'];
+  data: HarnessTrainRequest['data'];
+  config: TrainConfig;
+  sizes: number[];
+  seeds: number;
+}
+
+/** One JSON line per size and seed, then the summary: per size mean/std/values, and the untuned baseline. */
+async function learningCurveOnGpu(req: HarnessCurveRequest): Promise<{ adapter: string; lines: object[] }> {
+  const gpu = await acquireGpu(navigator.gpu);
+  const session = new TuningSession();
+  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
+  const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
+  if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
+  const r = await session.learningCurve(req.config, req.sizes, req.seeds);
+  const lines: object[] = r.runs.map((x) => ({ examples: x.size, seed: x.seed, steps: x.steps, tuned: x.tuned, seconds: x.seconds }));
+  lines.push({
+    method: req.config.method.method, kind: r.kind, seeds: r.seeds, steps: req.config.steps, validation: d.validation.length,
+    curve: r.points.map((p) => ({ examples: p.size, ...p.tuned })), baseline: r.baseline, seconds: r.seconds,
+  });
+  session.lm?.dispose();
+  return { adapter: gpu.adapter.name, lines };
+}
+
+window.engineHarness.learningCurve = learningCurveOnGpu;
 window.engineHarness.bench = bench;
 // npm run bench -- --real-shapes (cli/bench.ts)
 (window.engineHarness as unknown as Record<string, unknown>).realShape = realShape;

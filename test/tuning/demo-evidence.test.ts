@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openHarness, type PageSession } from '../../cli/chromium.ts';
+import { readFileSync } from 'node:fs';
+import { openHarness, serveLocalDirectory, type PageSession } from '../../cli/chromium.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/tuning/train-config.ts';
 import { METHODS } from '../../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../../src/tuning/methods/method.ts';
@@ -14,12 +13,11 @@ const TASK = 'public/datasets/sentiment-code.csv';
 const TEMPLATE = 'Review: {input}\nCode:';
 
 let session: PageSession;
+const base = serveLocalDirectory('demo', MODEL);
 beforeAll(async () => {
   session = await openHarness();
 }, 180_000);
 afterAll(async () => session?.close());
-
-const files = Object.fromEntries(readdirSync(MODEL).filter((f) => /\.(json|safetensors)$/.test(f)).map((f) => [f, readFileSync(join(MODEL, f)).toString('base64')]));
 
 const runs: [MethodOptions, Partial<TrainConfig>][] = [
   [METHODS.prompt.defaults, { learningRate: 3e-2, steps: 30 }],
@@ -32,7 +30,7 @@ describe('demo model: prompt-learning methods turn a near-chance task into ≥ 0
     it(method.method, async () => {
       const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, method, seed: 7, evalEvery: 0, warmupSteps: 3, ...hyper };
       const r = await session.page.evaluate((q) => window.engineHarness.train(q), {
-        model: { kind: 'files' as const, label: 'demo', files },
+        model: { kind: 'url' as const, label: 'demo', base },
         data: { text: readFileSync(TASK, 'utf8'), fileName: 'sentiment-code.csv', template: TEMPLATE, validationFraction: 0.2 },
         config,
       });
