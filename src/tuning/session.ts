@@ -20,6 +20,7 @@ import { encodePrompt } from './data/row-format.ts';
 import { evaluateClassification, evaluateGeneration, type EvaluationReport } from './evaluate.ts';
 import type { EncodedExample } from './data/encoded.ts';
 import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cross-validate.ts';
+import { learningCurve, type CurveHooks, type LearningCurveResult } from './learning-curve.ts';
 import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
@@ -153,6 +154,19 @@ export class TuningSession {
     });
   }
 
+  /** Validation metrics after training on nested subsets of the training split (learning-curve.ts); stopped by
+   *  stopCrossValidation() too, keeping the points that finished. */
+  async learningCurve(config: TrainConfig, sizes: readonly number[], seeds: number, hooks: Omit<CurveHooks, 'shouldStop'> = {}): Promise<LearningCurveResult> {
+    const { lm } = this.need();
+    const d = this.needData();
+    this.cvStopRequested = false;
+    return learningCurve({ lm, kind: d.kind, train: d.train, validation: d.validation, evaluate: (ex, extras) => this.evaluateOn(ex, extras) }, config, sizes, seeds, {
+      ...hooks,
+      shouldStop: () => this.cvStopRequested,
+    });
+  }
+
+  /** Stops a cross-validation or a learning curve between steps. */
   stopCrossValidation(): void {
     this.cvStopRequested = true;
   }

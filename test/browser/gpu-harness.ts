@@ -263,7 +263,7 @@ export interface HarnessCurveRequest {
 async function learningCurveOnGpu(req: HarnessCurveRequest): Promise<{ adapter: string; lines: object[] }> {
   const gpu = await acquireGpu(navigator.gpu);
   const session = new TuningSession();
-  const files = req.model.kind === 'files' ? base64Files(req.model.label, req.model.files) : hubModelFiles(req.model.id, req.model.revision);
+  const files = modelFilesOf(req.model);
   await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
