@@ -77,8 +77,11 @@ export function pageErrorMessage(e: unknown, session?: PageSession): string {
       "Chromium's page crashed while running the engine (most often it ran out of memory, or its GPU process failed). " +
       'Try --batch 1 or fewer virtual tokens, a smaller model, or closing other programs, then run again.'
     );
-  // The page's error arrives with its stack: the first line is the sentence for the user.
-  return message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n')[0];
+  // The page's error arrives with its stack: the lines before it are the sentences for the user (a data error
+  // lists every line's problem, one per line).
+  const lines = message.replace(/^page\.evaluate: /, '').replace(/^Error: /, '').split('\n');
+  const stack = lines.findIndex((l) => /^\s+at /.test(l));
+  return lines.slice(0, stack === -1 ? lines.length : stack).join('\n').trimEnd();
 }
 
 /** Opens `path` (relative to the repository root) and waits until `window[readyGlobal].ready` is true. */

@@ -24,12 +24,31 @@ import { join, resolve, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHarness, pageErrorMessage, serveLocalDirectory } from './chromium.ts';
 import { runComparison, runDiscovery } from './discover.ts';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
+import { checkTrainConfig, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/tuning/train-config.ts';
+import { parseDataset } from '../src/tuning/data/parse.ts';
+import { checkTemplate } from '../src/tuning/data/template.ts';
 import { METHODS } from '../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../src/tuning/methods/method.ts';
 import type { HarnessTrainRequest } from '../test/browser/gpu-harness.ts';
 
-const { values: a } = parseArgs({
+const USAGE = 'usage: npm run train -- --data <file> [--model <dir|hub id>] [--method prompt|prefix|ptuning|pez|autoprompt|compare] [--steps N] [--lr X] … (see the header of cli/train.ts)';
+
+function fail(message: string): never {
+  console.error(`train: ${message}`);
+  process.exit(2);
+}
+
+// A mistyped flag is answered with a sentence and the usage, never a stack trace.
+let parsed: ReturnType<typeof parseFlags>;
+try {
+  parsed = parseFlags();
+} catch (e) {
+  fail(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\n${USAGE}`);
+}
+const { values: a } = parsed;
+
+function parseFlags() {
+  return parseArgs({
   options: {
     model: { type: 'string', default: 'public/models/demo' },
     data: { type: 'string' },
@@ -55,11 +74,7 @@ const { values: a } = parseArgs({
     'chat-template': { type: 'boolean' },
     'no-chat-template': { type: 'boolean' },
   },
-});
-
-function fail(message: string): never {
-  console.error(`train: ${message}`);
-  process.exit(2);
+  });
 }
 
 if (!a.data) fail('--data <file> is required (CSV, TSV or JSONL with input/output columns)');
@@ -84,6 +99,18 @@ if (!template) {
   }
 }
 template ??= 'Input: {input}\nOutput:';
+
+// The data and the template are checked here first, every problem printed with its line (the page would say the
+// same after starting Chromium and loading the model).
+const validationFraction = num(a['validation-fraction'], 'validation-fraction') ?? 0.2;
+if (!(validationFraction >= 0 && validationFraction < 1)) fail(`--validation-fraction must be in [0, 1) (got ${a['validation-fraction']})`);
+{
+  const parsedData = parseDataset(readFileSync(a.data, 'utf8'), basename(a.data));
+  const templateProblem = checkTemplate(template);
+  const errors = [...(templateProblem ? [`template: ${templateProblem}`] : []), ...parsedData.errors.map((e) => (e.line > 0 ? e.message : `${a.data}: ${e.message}`))];
+  if (errors.length > 0) fail(`${a.data} has ${errors.length} problem${errors.length === 1 ? '' : 's'}:\n${errors.map((m) => `  ${m}`).join('\n')}`);
+  for (const w of parsedData.warnings) console.error(`train: warning: ${w.message}`);
+}
 if (a['chat-template'] && a['no-chat-template']) fail('give --chat-template or --no-chat-template, not both');
 const chatTemplate: boolean | 'auto' = a['chat-template'] ? true : a['no-chat-template'] ? false : 'auto';
 
@@ -101,6 +128,11 @@ const config: TrainConfig = {
   warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10)),
   promptDropout: num(a.dropout, 'dropout') ?? 0,
 };
+{
+  const P = method.virtualTokens;
+  const problems = [...checkTrainConfig(config), ...(Number.isInteger(P) && P >= 1 ? [] : [`virtual tokens must be a whole number ≥ 1 (got ${P})`])];
+  if (!discrete && problems.length > 0) fail(`these settings cannot train:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
 
 // --init meta:<file>: the file travels to the page, which checks it against the model and the method.
 let startFile: string | undefined;
@@ -122,7 +154,7 @@ if (existsSync(a.model!) && statSync(a.model!).isDirectory()) {
 
 if (discrete) {
   try {
-    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction, chatTemplate };
     if (a.method === 'compare') await runComparison({ model, data, instruction: a.instruction ?? '', shots: num(a.shots, 'shots'), seed: num(a.seed, 'seed'), json: a.json! });
     else await runDiscovery({
       method: a.method as 'pez' | 'autoprompt', model,
@@ -146,7 +178,7 @@ if (a.curve !== undefined) {
   if (folds !== undefined) fail('give --curve or --folds, not both');
   const session = await openHarness();
   try {
-    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction, chatTemplate };
     const r = await session.page.evaluate((q) => window.engineHarness.learningCurve(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, sizes, seeds: seeds ?? 1 });
     if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
     else {
@@ -169,7 +201,7 @@ if (a.curve !== undefined) {
 if (folds !== undefined || (seeds ?? 1) > 1) {
   const session = await openHarness();
   try {
-    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate };
+    const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction, chatTemplate };
     // Runs train without evaluating on the held-out fold: no periodic evaluation, no early stop.
     const r = await session.page.evaluate((q) => window.engineHarness.crossValidate(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, folds: folds ?? 1, seeds: seeds ?? 1 });
     if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
@@ -198,7 +230,7 @@ const session = await openHarness();
 try {
   const req: HarnessTrainRequest = {
     model,
-    data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction: Number(a['validation-fraction']), chatTemplate },
+    data: { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction, chatTemplate },
     config,
     startFile,
   };

@@ -14,6 +14,8 @@ import {
 export interface DataRow {
   input: string;
   output: string;
+  /** The file's split column ("train", "validation", or empty = decided by the seeded split), when it had one. */
+  split?: string;
 }
 
 /** Options per method, so switching method and back keeps what the user typed. */

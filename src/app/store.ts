@@ -42,6 +42,8 @@ export interface TrainSlice {
   last: StepMetrics | null;
   lastEval: EvalMetrics | null;
   error: string | null;
+  /** From the click on Train until the worker has the run (or refused it): a second click does nothing. */
+  starting: boolean;
 }
 
 export interface ResultsSlice {
@@ -73,6 +75,9 @@ export interface StudioState {
   workerError: string | null;
   /** True while project or runs changes are waiting to be written to IndexedDB. */
   savePending: boolean;
+  /** Fields whose text is not a value they accept, by test id: "steps: “-5” is not accepted; enter …". Train
+   *  stays disabled while any is here. */
+  fieldProblems: Record<string, string>;
 }
 
 type Slices = 'model' | 'data' | 'train' | 'results' | 'exports';
@@ -89,7 +94,7 @@ export const useStudio = create<StudioState>()(() => ({
     choices: null,
     choicesMessage: null,
   },
-  train: { phase: 'idle', message: '', runId: null, last: null, lastEval: null, error: null },
+  train: { phase: 'idle', message: '', runId: null, last: null, lastEval: null, error: null, starting: false },
   results: {
     report: null,
     evaluating: false,
@@ -104,6 +109,7 @@ export const useStudio = create<StudioState>()(() => ({
   runs: [],
   workerError: null,
   savePending: false,
+  fieldProblems: {},
 }));
 
 /** Shallow-merge a patch into one panel's slice. */
@@ -123,4 +129,14 @@ export function updateRun(id: string, value: Partial<RunRecord> | ((r: RunRecord
   useStudio.setState((s) => ({
     runs: s.runs.map((r) => (r.id === id ? { ...r, ...(typeof value === 'function' ? value(r) : value) } : r)),
   }));
+}
+
+/** Records (or clears, with null) a field's problem; see StudioState.fieldProblems. */
+export function setFieldProblem(field: string, problem: string | null): void {
+  const current = useStudio.getState().fieldProblems;
+  if ((current[field] ?? null) === problem) return;
+  const next = { ...current };
+  if (problem === null) delete next[field];
+  else next[field] = problem;
+  useStudio.setState({ fieldProblems: next });
 }

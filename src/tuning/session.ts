@@ -21,7 +21,7 @@ import { evaluateClassification, evaluateGeneration, type EvaluationReport } fro
 import type { EncodedExample } from './data/encoded.ts';
 import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cross-validate.ts';
 import { learningCurve, type CurveHooks, type LearningCurveResult } from './learning-curve.ts';
-import { Trainer, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
+import { Trainer, trainSetupProblems, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, zipAdapter } from './export/adapter.ts';
@@ -176,9 +176,22 @@ export class TuningSession {
     return this.trainer ? this.trainer.currentExtras().extras : null;
   }
 
+  /** Why `config` cannot train on this model and engine (sentences); empty when it can. */
+  trainProblems(config: TrainConfig): string[] {
+    return trainSetupProblems(this.need().lm, config);
+  }
+
   async train(config: TrainConfig, resume?: TrainerState): Promise<TrainOutcome> {
     const { lm } = this.need();
     const d = this.needData();
+    // No validation rows (validation fraction 0): nothing to evaluate on, so the run only trains.
+    const evaluate =
+      d.validation.length === 0
+        ? undefined
+        : async (step: number) => {
+            const report = await this.evaluate(trainer.currentExtras().extras);
+            return { step, validationLoss: report.validationLoss, accuracy: report.accuracy, macroF1: report.macroF1 };
+          };
     const start = !resume && config.startFrom ? { params: this.startParams(config) } : undefined;
     const trainer = new Trainer(lm, config, d.train, resume ? { params: resume.params, state: resume } : start);
     this.trainer = trainer;
@@ -187,10 +200,7 @@ export class TuningSession {
         if (r.step % 10 === 0) this.checkpoint = trainer.snapshot();
         this.hooks.onStep?.(r);
       },
-      evaluate: async (step) => {
-        const report = await this.evaluate(trainer.currentExtras().extras);
-        return { step, validationLoss: report.validationLoss, accuracy: report.accuracy, macroF1: report.macroF1 };
-      },
+      evaluate,
       onEval: (e) => this.hooks.onEval?.(e),
     });
   }

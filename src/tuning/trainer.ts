@@ -79,7 +79,7 @@ export class Trainer {
     readonly train: EncodedExample[],
     initial?: { params: Params; state?: TrainerState },
   ) {
-    const problems = [...checkTrainConfig(config), ...methodFor(config.method).checkOptions(config.method, lm.config)];
+    const problems = trainSetupProblems(lm, config);
     if (problems.length > 0) throw new Error(`invalid training setup: ${problems.join('; ')}`);
     if (train.length === 0) throw new Error('there are no training examples: add some rows to the data table');
     this.method = methodFor(config.method);
@@ -170,7 +170,7 @@ export class Trainer {
     const fwd = this.method.forward(this.params, this.config.method, this.lm.config);
     const dropout = this.dropoutMask(fwd.extras.promptEmbeds ?? fwd.extras.prefix);
     const extras = dropout ? { ...fwd.extras, ...applyMask(fwd.extras, dropout) } : fwd.extras;
-    const { loss, grad: rawGrad } = await this.lm.lossAndGrad(batch, extras);
+    const { loss, grad: rawGrad } = await this.batchLossAndGrad(indices, extras);
     const grad = rawGrad && dropout ? rawGrad.map((g, i) => g * dropout[i]) : rawGrad;
     if (!grad) throw new Error('the engine returned no gradient for the trainable input');
     if (!Number.isFinite(loss) || !allFinite(grad)) {
@@ -193,6 +193,28 @@ export class Trainer {
     this.losses.push(loss);
     const tokens = batch.rows * (batch.columns + (fwd.extras.promptEmbeds ? this.config.method.virtualTokens : 0));
     return { step: this.step, loss, learningRate: lr, gradNorm, tokens, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** Mean loss over the batch's target tokens and its gradient. A batch larger than the engine takes in one call
+   *  is run in chunks and combined, weighted by target tokens: the same numbers as one call would give. */
+  private async batchLossAndGrad(indices: number[], extras: ExtraInputs): Promise<{ loss: number; grad: Float32Array | null }> {
+    const rows = Math.max(1, this.lm.capacity.rows);
+    if (indices.length <= rows) return this.lm.lossAndGrad(toTrainingBatch(indices.map((i) => this.train[i]), this.lm.config), extras);
+    let loss = 0;
+    let targets = 0;
+    let grad: Float32Array | null = null;
+    for (let at = 0; at < indices.length; at += rows) {
+      const chunk = toTrainingBatch(indices.slice(at, at + rows).map((i) => this.train[i]), this.lm.config);
+      const r = await this.lm.lossAndGrad(chunk, extras);
+      loss += r.loss * r.targets;
+      targets += r.targets;
+      if (r.grad) {
+        grad ??= new Float32Array(r.grad.length);
+        for (let k = 0; k < grad.length; k++) grad[k] += r.grad[k] * r.targets;
+      }
+    }
+    if (grad) for (let k = 0; k < grad.length; k++) grad[k] /= targets;
+    return { loss: loss / targets, grad };
   }
 
   /** Runs until `config.steps`, early stopping, stop(), or divergence. Resumes from `this.step`. */
@@ -237,6 +259,15 @@ export class Trainer {
     this.phase = phase;
     return { phase, steps: this.step, finalLoss: this.losses.at(-1) ?? NaN, reason };
   }
+}
+
+/** Every reason this model and engine cannot run `config`, as sentences; empty when it can. */
+export function trainSetupProblems(lm: CausalLM, config: TrainConfig): string[] {
+  const problems = [...checkTrainConfig(config), ...methodFor(config.method).checkOptions(config.method, lm.config)];
+  const P = config.method.virtualTokens;
+  if (Number.isInteger(P) && P > lm.capacity.virtualTokens && P < lm.config.maxPositions)
+    problems.push(`${P} virtual tokens: this engine holds at most ${lm.capacity.virtualTokens} for this model`);
+  return problems;
 }
 
 export class DivergedError extends Error {

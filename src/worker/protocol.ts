@@ -53,6 +53,8 @@ export interface ModelInfo {
   backend: 'webgpu' | 'cpu';
   /** Estimated GPU memory for weights + activations at the default batch, bytes. */
   memoryBytes: number;
+  /** The most virtual tokens this model and engine take (the method field's limit). */
+  maxVirtualTokens: number;
   /** The matrices sit on the GPU as halves (f16 weight storage, f32 arithmetic): F16/BF16 checkpoints, or f32 too big. */
   f16Weights: boolean;
   /** Every weight file came from the browser's cache (nothing downloaded). */
@@ -83,6 +85,8 @@ export interface DatasetSpec {
   seed: number;
   /** Rows through the tokenizer's chat template: on, off, or 'auto' (on for an instruct checkpoint that has one). */
   chatTemplate?: boolean | 'auto';
+  /** The method's virtual tokens: rows too long for the model are counted with these (default 32). */
+  virtualTokens?: number;
 }
 
 /** Tokens as the preview shows them: special tokens (`<bos>`, `<|im_start|>`) one by one and marked. */
@@ -99,6 +103,11 @@ export interface LineError {
 export interface DatasetSummary {
   ok: boolean;
   errors: LineError[];
+  /** Not blocking, worth a look (line 0 = the whole data): JSONL numbers read as text, labels differing only in
+   *  case, a single label. */
+  warnings: LineError[];
+  /** Label spellings that differ only in case and the spelling the Data panel offers to merge them into. */
+  merges: { variants: string[]; into: string }[];
   kind: 'classification' | 'generation';
   labels: { label: string; count: number }[];
   train: number;

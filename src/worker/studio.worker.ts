@@ -11,7 +11,7 @@ import type { ModelWeights, Tensor } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
 import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
-import { detectTask } from '../tuning/data/prepare.ts';
+import { dataWarnings, detectTask, splitExamples } from '../tuning/data/prepare.ts';
 import type { EvaluationReport } from '../tuning/evaluate.ts';
 import type { TrainerState } from '../tuning/trainer.ts';
 import type { MetaInit } from '../tuning/meta/init-file.ts';
@@ -32,6 +32,10 @@ let pendingSteps: StepMetrics[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let runStarted = 0;
 let runTokens = 0;
+/** How the last run ended: the phase shown again after an evaluation. */
+let lastRunPhase: 'done' | 'stopped' | 'failed' = 'done';
+/** The virtual tokens a dataset is checked for when the request does not say (PEFT's usual 16–32). */
+const DEFAULT_VIRTUAL_TOKENS = 32;
 
 const emit = (event: StudioEvent) => listener?.(event);
 
@@ -118,6 +122,8 @@ function summaryOf(d: ReturnType<TuningSession['setDataset']>): DatasetSummary {
   return {
     ok: d.ok,
     errors: d.errors,
+    warnings: d.warnings,
+    merges: d.merges,
     kind: d.kind,
     labels: d.labels.names.map((label, i) => ({ label, count: d.labels.counts[i] })),
     train: d.train.length,
@@ -134,13 +140,16 @@ function parseOnlySummary(spec: DatasetSpec): DatasetSummary {
   const templateProblem = checkTemplate(spec.template);
   const errors = [...(templateProblem ? [{ line: 0, message: templateProblem }] : []), ...parsed.errors];
   const task = detectTask(parsed.examples);
+  // The same split the model's check will make, so the counts agree with the label chips.
+  const split = splitExamples(parsed.examples, { fraction: spec.validationFraction, seed: spec.seed, stratify: task.kind === 'classification' });
   return {
     ok: false,
     errors: errors.length ? errors : [{ line: 0, message: 'the data looks fine; load a model to tokenise it' }],
+    ...dataWarnings(parsed, task.labels),
     kind: task.kind,
     labels: task.labels,
-    train: 0,
-    validation: 0,
+    train: split.train.length,
+    validation: split.validation.length,
     tooLong: [],
     preview: { text: '', target: '', tokens: 0, prompt: [], answer: [] },
     rows: null,
@@ -206,13 +215,14 @@ const api: StudioWorkerApi = {
       throw new StudioError(/buffer|memory/.test(msg) ? 'too-large' : 'model-load', msg);
     }
     lastLoad = { source, cpuFallback: Boolean(options.cpuFallback) };
-    if (lastSpec) session.setDataset(lastSpec, 32);
+    if (lastSpec) session.setDataset(lastSpec, lastSpec.virtualTokens ?? DEFAULT_VIRTUAL_TOKENS);
     const cfg = loaded.config;
     const parameters = countParameters(loaded.weights);
     emit({ type: 'model-status', message: 'ready' });
     return {
       name: files.label, family: cfg.family, parameters, hidden: cfg.hidden, layers: cfg.layers, heads: cfg.heads, kvHeads: cfg.kvHeads,
       vocabSize: cfg.vocabSize, maxPositions: cfg.maxPositions, backend: ctx ? 'webgpu' : 'cpu', memoryBytes: estimateGpuBytes(cfg, { rows: 8, tokens: 256 }, session.weightStorage).total,
+      maxVirtualTokens: Math.min(session.lm?.capacity.virtualTokens ?? cfg.maxPositions - 1, cfg.maxPositions - 1),
       f16Weights: session.weightStorage === 'f16', fromCache: loaded.origin === 'cache', origin: loaded.origin ?? (source.kind === 'files' ? 'folder' : source.kind),
     };
   },
@@ -242,7 +252,7 @@ const api: StudioWorkerApi = {
 
   async setDataset(spec): Promise<DatasetSummary> {
     if (!session.lm) return parseOnlySummary(spec);
-    const d = session.setDataset(spec, 32);
+    const d = session.setDataset(spec, spec.virtualTokens ?? DEFAULT_VIRTUAL_TOKENS);
     if (d.ok) lastSpec = spec;
     return summaryOf(d);
   },
@@ -250,6 +260,9 @@ const api: StudioWorkerApi = {
   async train(config: TrainConfig): Promise<RunOutcome> {
     if (busy()) throw new StudioError('busy', 'A run is already in progress.');
     if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first.');
+    // Refused before the run starts (no 'training' phase, no steps): the sentences say what to change.
+    const problems = session.trainProblems(config);
+    if (problems.length > 0) throw new StudioError('bad-input', `These settings cannot train: ${problems.join('; ')}.`);
     runStarted = performance.now();
     runTokens = 0;
     emit({ type: 'phase', phase: 'training', message: 'training' });
@@ -259,6 +272,7 @@ const api: StudioWorkerApi = {
         const outcome = await session.train(config, resumeFrom);
         flushSteps();
         const phase = outcome.phase === 'diverged' ? 'failed' : outcome.phase === 'stopped' ? 'stopped' : 'done';
+        lastRunPhase = phase;
         emit({ type: 'phase', phase, message: outcome.reason });
         return { phase, steps: outcome.steps, finalLoss: outcome.finalLoss, reason: outcome.reason };
       } catch (e) {
@@ -271,6 +285,7 @@ const api: StudioWorkerApi = {
           continue;
         }
         flushSteps();
+        lastRunPhase = 'failed';
         emit({ type: 'phase', phase: 'failed', message: (e as Error).message });
         throw asStudioError(e, 'internal');
       }
@@ -295,7 +310,8 @@ const api: StudioWorkerApi = {
       const baseline = await session.evaluate({});
       const extras = session.tunedExtras();
       const tuned = extras ? await session.evaluate(extras) : null;
-      emit({ type: 'phase', phase: 'done', message: 'evaluated' });
+      // The badge goes back to how the run ended (a stopped run stays "stopped").
+      emit({ type: 'phase', phase: lastRunPhase, message: lastRunPhase === 'stopped' ? 'stopped, then evaluated' : 'evaluated' });
       return { kind: baseline.kind, labels: baseline.labels, baseline: evalSide(baseline), tuned: tuned ? evalSide(tuned) : null };
     } catch (e) {
       throw asStudioError(e, 'bad-input');

@@ -5,13 +5,22 @@ import type { DatasetChoice, DatasetSpec, DatasetSummary } from '../../worker/pr
 import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
 import { patch, updateProject, useStudio } from '../store.ts';
-import { pastedFileName, rowsFromText, rowsToCsv, TABLE_FILE_NAME } from '../table-csv.ts';
+import { binaryKind, pastedFileName, rowsFromText, rowsToCsv, sizeProblem, TABLE_FILE_NAME } from '../table-csv.ts';
 
 let requestSeq = 0;
 
 async function send(text: string, fileName: string, template: string, source: string): Promise<DatasetSummary | null> {
   const { project } = useStudio.getState();
-  const spec: DatasetSpec = { text, fileName, template, validationFraction: project.validationFraction, seed: project.dataSeed, chatTemplate: project.chatTemplate };
+  const spec: DatasetSpec = {
+    text,
+    fileName,
+    template,
+    validationFraction: project.validationFraction,
+    seed: project.dataSeed,
+    chatTemplate: project.chatTemplate,
+    // Rows too long for the model are counted with the virtual tokens the method field says.
+    virtualTokens: project.methodOptions[project.method].virtualTokens,
+  };
   const seq = ++requestSeq;
   patch('data', { validating: true, error: null });
   try {
@@ -42,27 +51,32 @@ export function watchTable(): () => void {
   return useStudio.subscribe((s, prev) => {
     const p = s.project;
     const q = prev.project;
-    const changed = p.rows !== q.rows || p.template !== q.template || p.validationFraction !== q.validationFraction || p.dataSeed !== q.dataSeed || p.chatTemplate !== q.chatTemplate;
+    const tokens = (x: typeof p) => x.methodOptions[x.method].virtualTokens;
+    const changed =
+      p.rows !== q.rows || p.template !== q.template || p.validationFraction !== q.validationFraction || p.dataSeed !== q.dataSeed || p.chatTemplate !== q.chatTemplate || tokens(p) !== tokens(q);
     if (changed && s.model.state === 'ready') scheduleValidate();
   });
 }
 
-/** Imports text (pasted, uploaded, or a sample): the table takes its rows only if the worker accepts it. */
+/** Imports text (pasted, uploaded, or a sample): the table takes its rows only if the worker accepts it. Only
+ *  pasted text touches the paste box: a rejected paste stays there to be fixed, an accepted one empties it; an
+ *  upload or a sample never replaces the user's draft (its errors name the file instead). */
 export async function importText(
   text: string,
   fileName: string,
-  options: { template?: string; datasetId?: string | null; source?: string } = {},
+  options: { template?: string; datasetId?: string | null; source?: string; fromPaste?: boolean } = {},
 ): Promise<boolean> {
   const template = options.template ?? useStudio.getState().project.template;
   const source = options.source ?? fileName;
+  const tooBig = sizeProblem(text, source);
+  if (tooBig) {
+    patch('data', { importing: null, error: tooBig });
+    return false;
+  }
   patch('data', { importing: source });
   const summary = await send(text, fileName, template, source);
   patch('data', { importing: null });
-  if (summary === null || !summary.ok) {
-    // Keep what the user gave us where they can fix it.
-    updateProject({ pasteText: text });
-    return false;
-  }
+  if (summary === null || !summary.ok) return false;
   let rows;
   try {
     rows = rowsFromText(text, fileName);
@@ -71,16 +85,21 @@ export async function importText(
     return false;
   }
   // The table changes, so watchTable() re-checks it: the summary then describes the table itself.
-  updateProject({ rows, template, datasetId: options.datasetId ?? null, pasteText: '' });
+  updateProject({ rows, template, datasetId: options.datasetId ?? null, ...(options.fromPaste ? { pasteText: '' } : {}) });
   return true;
 }
 
 export function importPasted(text: string): Promise<boolean> {
-  return importText(text, pastedFileName(text), { source: 'pasted text' });
+  return importText(text, pastedFileName(text), { source: 'pasted text', fromPaste: true });
 }
 
 export async function importFile(file: File): Promise<boolean> {
-  patch('data', { importing: file.name });
+  patch('data', { importing: file.name, error: null });
+  const binary = binaryKind(new Uint8Array(await file.slice(0, 4096).arrayBuffer()));
+  if (binary) {
+    patch('data', { importing: null, error: `${file.name} is ${binary}, not a text table: upload a CSV, TSV or JSONL file.` });
+    return false;
+  }
   const text = await file.text();
   return importText(text, file.name);
 }
@@ -115,4 +134,10 @@ export async function loadSample(choice: DatasetChoice, template = choice.templa
     patch('data', { importing: null, error: `Could not fetch the sample “${choice.title}” (${choice.file}): ${errorText(e)}` });
     return false;
   }
+}
+
+/** Rewrites the table's outputs spelled as any of `variants` (after trimming) to `into`: one class, not several. */
+export function mergeLabels(merge: { variants: string[]; into: string }): void {
+  const from = new Set(merge.variants);
+  updateProject((p) => ({ rows: p.rows.map((r) => (from.has(r.output.trim()) ? { ...r, output: merge.into } : r)), datasetId: null }));
 }

@@ -29,33 +29,60 @@ function newRun(): RunRecord {
   };
 }
 
+/** Why Train cannot start now, as sentences (empty when it can): fields with text they do not accept, no model. */
+export function trainBlockers(s = useStudio.getState()): string[] {
+  const out: string[] = [];
+  if (s.model.state !== 'ready') out.push('load a model first (Model panel)');
+  out.push(...Object.values(s.fieldProblems));
+  return out;
+}
+
+const isActive = (phase: string) => phase === 'training' || phase === 'paused' || phase === 'evaluating';
+
 export async function startTraining(): Promise<void> {
   const s = useStudio.getState();
-  if (s.model.state !== 'ready') {
-    patch('train', { error: 'Load a model first (Model panel).' });
+  // A second click while the first starts (a double-click) does nothing: one click, one run.
+  if (s.train.starting || isActive(s.train.phase)) return;
+  const blockers = trainBlockers(s);
+  if (blockers.length > 0) {
+    patch('train', { error: `Cannot train yet: ${blockers.join('; ')}.` });
     return;
   }
-  patch('train', { error: null, message: 'Checking the data…' });
-  const summary = await validateTable();
-  if (summary === null || !summary.ok) {
-    patch('train', { message: '', error: 'The data has errors: fix them in the Data panel first.' });
-    return;
+  patch('train', { starting: true, error: null, message: 'Checking the data…' });
+  let run: RunRecord;
+  try {
+    const summary = await validateTable();
+    if (summary === null || !summary.ok) {
+      patch('train', { message: '', error: 'The data has errors: fix them in the Data panel first.' });
+      return;
+    }
+    run = newRun();
+    useStudio.setState((st) => ({ runs: [...st.runs, run] }));
+    patch('train', { phase: 'training', message: 'Starting…', runId: run.id, last: null, lastEval: null, error: null });
+    patch('results', { report: null, error: null, generation: null, nearest: null });
+  } finally {
+    patch('train', { starting: false });
   }
-  const run = newRun();
-  useStudio.setState((st) => ({ runs: [...st.runs, run] }));
-  patch('train', { phase: 'training', message: 'Starting…', runId: run.id, last: null, lastEval: null, error: null });
-  patch('results', { report: null, error: null, generation: null, nearest: null });
   try {
     const outcome = await studio.train(run.config);
     updateRun(run.id, { outcome });
     patch('train', { phase: outcome.phase, message: outcome.reason });
     if (outcome.phase === 'done' || outcome.phase === 'stopped') {
       await keepCheckpoint(run.id);
-      await evaluate();
+      if ((useStudio.getState().data.summary?.validation ?? 0) > 0) await evaluate();
+      // The badge says how the run ended (a stopped run stays "stopped" after its evaluation).
+      patch('train', { phase: outcome.phase });
     }
   } catch (e) {
     const error = errorText(e);
-    updateRun(run.id, { outcome: { phase: 'failed', steps: useStudio.getState().train.last?.step ?? 0, finalLoss: NaN, reason: error } });
+    const steps = useStudio.getState().train.last?.step ?? 0;
+    if (steps === 0 && /^\[(bad-input|busy)\]/.test(error)) {
+      // Refused before its first step: no run happened, so none is kept ("failed · 0 steps" would be untrue).
+      useStudio.setState((st) => ({ runs: st.runs.filter((r) => r.id !== run.id) }));
+      patch('train', { phase: 'idle', runId: null, message: '', error: error.replace(/^\[[a-z-]+\] /, '') });
+      return;
+    }
+    updateRun(run.id, { outcome: { phase: 'failed', steps, finalLoss: NaN, reason: error } });
     patch('train', { phase: 'failed', error });
   }
 }

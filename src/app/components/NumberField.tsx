@@ -1,31 +1,25 @@
 // A labelled number input that lets the user type freely ("0.", "", "1e-") and commits only valid numbers;
-// the text follows the value when it changes from outside (a shared link, a method switch).
-import { useState } from 'react';
+// the text follows the value when it changes from outside (a shared link, a method switch). Text it cannot
+// accept is never silently replaced: the field says what it accepts, and reports the problem to the store
+// (fieldProblems) so Train stays disabled, with the reason, until it is fixed. Legal but unusual values get a
+// warning from `warn`.
+import { useEffect, useState } from 'react';
+import { setFieldProblem } from '../store.ts';
+import { describeRule, fieldProblem, type NumberRule } from '../field-rules.ts';
 
-interface Props {
+interface Props extends NumberRule {
   label: string;
   value: number;
   onChange(value: number): void;
   testId: string;
   step?: number | 'any';
-  min?: number;
-  max?: number;
-  integer?: boolean;
   title?: string;
+  /** A warning for a legal but unusual value (shown, never blocking). */
+  warn?(value: number): string | null;
 }
 
-function accepts(t: string, integer?: boolean, min?: number, max?: number): boolean {
-  const n = Number(t);
-  return (
-    t.trim() !== '' &&
-    Number.isFinite(n) &&
-    (!integer || Number.isInteger(n)) &&
-    (min === undefined || n >= min) &&
-    (max === undefined || n <= max)
-  );
-}
-
-export function NumberField({ label, value, onChange, testId, step = 'any', min, max, integer, title }: Props) {
+export function NumberField({ label, value, onChange, testId, min, max, integer, exclusiveMin, exclusiveMax, title, warn }: Props) {
+  const rule: NumberRule = { integer, min, max, exclusiveMin, exclusiveMax };
   const [text, setText] = useState(String(value));
   const [shown, setShown] = useState(value);
   if (shown !== value) {
@@ -33,29 +27,44 @@ export function NumberField({ label, value, onChange, testId, step = 'any', min,
     setShown(value);
     setText(String(value));
   }
-  const valid = accepts(text, integer, min, max);
+  const problem = fieldProblem(text, rule);
+  // A committed value can still break a rule that changed (a smaller model allows fewer virtual tokens).
+  const warning = problem === null && warn ? warn(Number(text)) : null;
+  const blocking = problem === null ? null : `${label}: ${problem}`;
+  useEffect(() => {
+    setFieldProblem(testId, blocking);
+    return () => setFieldProblem(testId, null);
+  }, [testId, blocking]);
   return (
     <label className="field" title={title}>
       <span>{label}</span>
       <input
-        type="number"
+        type="text"
         inputMode="decimal"
         data-testid={testId}
         value={text}
-        step={step}
-        min={min}
-        max={max}
-        aria-invalid={!valid}
+        aria-invalid={problem !== null}
+        aria-description={describeRule(rule)}
         onChange={(e) => {
           const t = e.target.value;
           setText(t);
-          if (accepts(t, integer, min, max)) {
+          if (fieldProblem(t, rule) === null) {
             const n = Number(t);
             setShown(n);
             onChange(n);
           }
         }}
       />
+      {problem !== null && (
+        <small className="field-problem" role="alert" data-testid={`${testId}.problem`}>
+          {problem}
+        </small>
+      )}
+      {warning && (
+        <small className="field-warning" data-testid={`${testId}.warning`}>
+          {warning}
+        </small>
+      )}
     </label>
   );
 }

@@ -5,9 +5,10 @@ import { ErrorLine } from '../components/ErrorLine.tsx';
 import { NumberField } from '../components/NumberField.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { updateProject, useStudio } from '../store.ts';
-import { tableLineToRow } from '../table-csv.ts';
+import { hasSplitColumn, tableLineToRow } from '../table-csv.ts';
 import { DataImport } from './DataImport.tsx';
-import { DataCounts, DataErrors } from './DataSummaryView.tsx';
+import { DataCounts, DataErrors, DataWarnings } from './DataSummaryView.tsx';
+import { mergeLabels } from '../actions/data.ts';
 import { DataTable } from './DataTable.tsx';
 import { TemplateEditor } from './TemplateEditor.tsx';
 
@@ -16,6 +17,7 @@ export function DataPanel() {
   const rows = useStudio((s) => s.project.rows);
   const fraction = useStudio((s) => s.project.validationFraction);
   const seed = useStudio((s) => s.project.dataSeed);
+  const hasSplit = hasSplitColumn(rows);
   const { summary, summarySource } = data;
   const rowOfLine = (line: number) => tableLineToRow(rows, line);
   // Rows the worker flagged, when its summary is about the table.
@@ -34,6 +36,7 @@ export function DataPanel() {
       <DataImport />
       <ErrorLine error={data.error} testId="data.error" />
       {summary && <DataErrors summary={summary} source={summarySource} rowOfLine={rowOfLine} />}
+      {summary && <DataWarnings summary={summary} onMerge={summarySource === 'table' ? mergeLabels : null} />}
       <DataTable flagged={flagged} />
       <TemplateEditor
         preview={summary && (summary.preview.text !== '' || summary.preview.target !== '') ? summary.preview : null}
@@ -49,10 +52,16 @@ export function DataPanel() {
           max={0.9}
           step={0.05}
           title="Share of rows held out for validation when the data has no split column"
+          warn={(v) => (v === 0 && !hasSplit ? 'no validation rows: the run trains but nothing measures it (no accuracy, no comparison)' : null)}
           onChange={(v) => updateProject({ validationFraction: v })}
         />
         <NumberField label="split seed" testId="data.seed" value={seed} integer min={0} step={1} onChange={(v) => updateProject({ dataSeed: v })} />
       </div>
+      {hasSplit && (
+        <p className="hint" data-testid="data.split-column">
+          The table’s split column decides which rows validate (rows left blank train); the fraction and seed are not used.
+        </p>
+      )}
       {summary && <DataCounts summary={summary} />}
     </Panel>
   );

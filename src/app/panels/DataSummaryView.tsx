@@ -1,26 +1,60 @@
 // What the worker made of the data: line-numbered errors (pointing at table rows or at the imported text),
 // counts per split and label, rows too long for the model.
 import type { DatasetSummary } from '../../worker/protocol.ts';
+import { withoutLinePrefix } from '../errors.ts';
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 export function DataErrors({ summary, source, rowOfLine }: { summary: DatasetSummary; source: string; rowOfLine(line: number): number | null }) {
   if (summary.errors.length === 0) return null;
   const shown = summary.errors.slice(0, 50);
+  const where = source === 'table' ? 'the table' : source;
+  // Line 0 = the template, the settings or the data as a whole: no line to point at.
+  const inLines = summary.errors.filter((e) => e.line > 0).length;
+  const total = summary.errors.length;
+  const heading = inLines === total ? `${plural(total, 'problem')} in ${where}:` : inLines === 0 ? `${plural(total, 'problem')}:` : `${plural(total, 'problem')} (${inLines} in ${where}):`;
   return (
     <div className="data-errors" role="alert" data-testid="data.errors" data-count={summary.errors.length}>
-      <strong>
-        {summary.errors.length} problem{summary.errors.length === 1 ? '' : 's'} in {source === 'table' ? 'the table' : source}:
-      </strong>
+      <strong data-testid="data.errors-heading">{heading}</strong>
       <ul>
         {shown.map((e, i) => {
           const row = source === 'table' ? rowOfLine(e.line) : null;
+          const text = withoutLinePrefix(e.message, e.line);
+          const place = e.line === 0 ? '' : row !== null ? `row ${row + 1}: ` : `line ${e.line}: `;
           return (
             <li key={i} data-testid="data.error-line" data-line={e.line}>
-              {row !== null ? `row ${row + 1}` : `line ${e.line}`}: {e.message}
+              {place}
+              {text}
             </li>
           );
         })}
       </ul>
       {summary.errors.length > shown.length && <p className="hint">…and {summary.errors.length - shown.length} more.</p>}
+    </div>
+  );
+}
+
+/** Worth a look, not blocking: values read as text, labels that differ only in case (with a merge), one label. */
+export function DataWarnings({ summary, onMerge }: { summary: DatasetSummary; onMerge: ((m: { variants: string[]; into: string }) => void) | null }) {
+  const warnings = summary.warnings ?? [];
+  const merges = summary.merges ?? [];
+  if (warnings.length === 0 && merges.length === 0) return null;
+  return (
+    <div className="warn" data-testid="data.warnings" data-count={warnings.length}>
+      <ul>
+        {warnings.map((w, i) => (
+          <li key={i} data-testid="data.warning" data-line={w.line}>
+            {w.line > 0 ? `line ${w.line}: ` : ''}
+            {withoutLinePrefix(w.message, w.line)}
+          </li>
+        ))}
+      </ul>
+      {onMerge &&
+        merges.map((m) => (
+          <button key={m.into} type="button" data-testid="data.merge-labels" onClick={() => onMerge(m)}>
+            Merge {m.variants.map((v) => `“${v}”`).join(', ')} into “{m.into}”
+          </button>
+        ))}
     </div>
   );
 }

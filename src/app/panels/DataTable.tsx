@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { DataRow } from '../project.ts';
 import { updateProject, useStudio } from '../store.ts';
+import { hasSplitColumn } from '../table-csv.ts';
 
 function setRows(fn: (rows: DataRow[]) => DataRow[]): void {
   updateProject((p) => ({ rows: fn(p.rows), datasetId: null }));
@@ -17,6 +18,8 @@ const sameFlags = (a: { flagged: Flagged }, b: { flagged: Flagged }) =>
 
 export const DataTable = memo(function DataTable({ flagged }: { flagged: Flagged }) {
   const rows = useStudio((s) => s.project.rows);
+  // The file's split column, kept and editable: it decides train / validation (the fraction is then unused).
+  const withSplit = hasSplitColumn(rows);
   const edit = (i: number, key: keyof DataRow, value: string) =>
     setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
   return (
@@ -27,6 +30,7 @@ export const DataTable = memo(function DataTable({ flagged }: { flagged: Flagged
             <th className="num">#</th>
             <th>input</th>
             <th>output</th>
+            {withSplit && <th>split</th>}
             <th aria-label="actions" />
           </tr>
         </thead>
@@ -51,6 +55,16 @@ export const DataTable = memo(function DataTable({ flagged }: { flagged: Flagged
                   onChange={(e) => edit(i, 'output', e.target.value)}
                 />
               </td>
+              {withSplit && (
+                <td>
+                  <select aria-label={`split of row ${i + 1}`} data-testid={`data.cell-${i}-split`} value={row.split ?? ''} onChange={(e) => edit(i, 'split', e.target.value)}>
+                    <option value="">(seeded)</option>
+                    <option value="train">train</option>
+                    <option value="validation">validation</option>
+                    {row.split && !['train', 'validation'].includes(row.split) && <option value={row.split}>{row.split}</option>}
+                  </select>
+                </td>
+              )}
               <td>
                 <button
                   type="button"
@@ -66,7 +80,7 @@ export const DataTable = memo(function DataTable({ flagged }: { flagged: Flagged
           ))}
         </tbody>
       </table>
-      <button type="button" data-testid="data.add-row" onClick={() => setRows((rs) => [...rs, { input: '', output: '' }])}>
+      <button type="button" data-testid="data.add-row" onClick={() => setRows((rs) => [...rs, withSplit ? { input: '', output: '', split: '' } : { input: '', output: '' }])}>
         + Add row
       </button>
     </div>

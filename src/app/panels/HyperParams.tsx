@@ -5,10 +5,32 @@ import { updateProject, useStudio } from '../store.ts';
 
 type NumericKey = Exclude<keyof Hyper, 'schedule'>;
 
-const FIELDS: { key: NumericKey; label: string; integer?: boolean; min?: number; max?: number; title: string }[] = [
-  { key: 'learningRate', label: 'learning rate', min: 0, title: 'AdamW learning rate (peak, after warm-up)' },
-  { key: 'steps', label: 'steps', integer: true, min: 1, title: 'optimiser steps' },
-  { key: 'batchSize', label: 'batch size', integer: true, min: 1, title: 'examples per step' },
+interface FieldSpec {
+  key: NumericKey;
+  label: string;
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  title: string;
+  warn?(value: number, trainRows: number | null): string | null;
+}
+
+// The bounds are checkTrainConfig's (src/tuning/train-config.ts): the worker refuses anything outside them.
+const FIELDS: FieldSpec[] = [
+  {
+    key: 'learningRate', label: 'learning rate', min: 0, max: 10, exclusiveMin: true, exclusiveMax: true, title: 'AdamW learning rate (peak, after warm-up)',
+    warn: (v) => (v > 1 ? 'unusually high: prompt tuning uses 1e-3 to 0.3; the loss may diverge' : v < 1e-5 ? 'unusually low: the prompt will barely move' : null),
+  },
+  {
+    key: 'steps', label: 'steps', integer: true, min: 1, title: 'optimiser steps',
+    warn: (v) => (v > 10_000 ? `${v.toLocaleString()} steps is a very long run here (the demo model does ~1 step/s); a few hundred usually suffice` : null),
+  },
+  {
+    key: 'batchSize', label: 'batch size', integer: true, min: 1, title: 'examples per step',
+    warn: (v, n) => (n !== null && n > 0 && v > n ? `larger than the training split (${n} rows): each step uses all ${n}` : v > 256 ? 'a very large batch: each step will be slow' : null),
+  },
   { key: 'warmupSteps', label: 'warm-up steps', integer: true, min: 0, title: 'linear warm-up from 0' },
   { key: 'evalEvery', label: 'evaluate every', integer: true, min: 0, title: 'steps between validation passes; 0 = only at the end' },
   { key: 'earlyStopPatience', label: 'early-stop patience', integer: true, min: 0, title: 'evaluations without improvement; 0 = off' },
@@ -31,6 +53,7 @@ function problems(h: Hyper): string[] {
 export function HyperParams() {
   const hyper = useStudio((s) => s.project.hyper);
   const set = (value: Partial<Hyper>) => updateProject((p) => ({ hyper: { ...p.hyper, ...value } }));
+  const trainRows = useStudio((s) => (s.data.summary?.ok ? s.data.summary.train : null));
   const issues = problems(hyper);
   return (
     <div className="hyper">
@@ -45,6 +68,9 @@ export function HyperParams() {
             integer={f.integer}
             min={f.min}
             max={f.max}
+            exclusiveMin={f.exclusiveMin}
+            exclusiveMax={f.exclusiveMax}
+            warn={f.warn ? (v) => f.warn!(v, trainRows) : undefined}
             step={f.integer ? 1 : 'any'}
             onChange={(v) => set({ [f.key]: v })}
           />

@@ -1,8 +1,11 @@
 // The options of the chosen tuning method (PEFT's names in the titles).
 import type { MethodOptions } from '../../worker/protocol.ts';
 import { NumberField } from '../components/NumberField.tsx';
+import { useStudio } from '../store.ts';
 
 export function MethodOptionsFields({ options, onChange }: { options: MethodOptions; onChange(o: MethodOptions): void }) {
+  // The loaded model and engine decide the most virtual tokens (ModelInfo.maxVirtualTokens); 512 before a model.
+  const maxTokens = useStudio((s) => s.model.info?.maxVirtualTokens ?? 512);
   const tokens = (
     <NumberField
       label="virtual tokens"
@@ -11,8 +14,9 @@ export function MethodOptionsFields({ options, onChange }: { options: MethodOpti
       value={options.virtualTokens}
       integer
       min={1}
-      max={512}
+      max={maxTokens}
       step={1}
+      warn={(v) => (v > 100 ? 'more than Lester et al.’s 100; gains level off past ~20 and each step gets slower' : null)}
       onChange={(virtualTokens) => onChange({ ...options, virtualTokens })}
     />
   );

@@ -1,5 +1,5 @@
 // Train: start / pause / resume / stop (enabled by the run's phase), the live chart, and how fast it goes.
-import { pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/train.ts';
+import { pauseTraining, resumeTraining, startTraining, stopTraining, trainBlockers } from '../actions/train.ts';
 import { LossChart } from '../charts/LossChart.tsx';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { Panel } from '../components/Panel.tsx';
@@ -19,12 +19,21 @@ export function TrainPanel() {
   const active = running || phase === 'paused';
   const engineJob = useEngineJob(); // meta-learning or a prompt comparison holds the engine too
   const otherJob = engineJob !== null && engineJob !== 'training' ? engineJob : null;
+  const fieldProblems = useStudio((s) => s.fieldProblems);
+  const blockers = modelReady ? Object.values(fieldProblems) : trainBlockers();
   const total = current?.config.steps ?? 0;
   const step = active ? (last?.step ?? 0) : (current?.steps.at(-1)?.step ?? last?.step ?? 0);
   return (
     <Panel title="Train" id="train">
       <div className="train-controls">
-        <button type="button" className="primary" data-testid="train.start" disabled={active || otherJob !== null || !modelReady} title={otherJob ? `wait for the ${otherJob} to finish` : undefined} onClick={() => void startTraining()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="train.start"
+          disabled={active || train.starting || otherJob !== null || blockers.length > 0}
+          title={otherJob ? `wait for the ${otherJob} to finish` : blockers.length > 0 ? blockers.join('; ') : undefined}
+          onClick={() => void startTraining()}
+        >
           ▶ Train
         </button>
         <button type="button" data-testid="train.pause" disabled={phase !== 'training'} onClick={() => void pauseTraining()}>
@@ -40,6 +49,16 @@ export function TrainPanel() {
           {phase}
         </span>
       </div>
+      {!active && modelReady && blockers.length > 0 && (
+        <div className="warn" role="status" data-testid="train.blocked">
+          Train is disabled until these fields hold values they accept:
+          <ul>
+            {blockers.map((b) => (
+              <li key={b}>{b}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {train.message && <p className="hint">{train.message}</p>}
       <ErrorLine error={train.error} testId="train.error" />
       <div className="train-stats">

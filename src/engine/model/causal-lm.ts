@@ -18,8 +18,12 @@ export interface CausalLM {
   /** Host copies of the frozen weights: the embedding table serves vocabulary init and nearest-token read-outs. */
   readonly weights: ModelWeights;
   readonly backend: 'webgpu' | 'cpu';
-  /** Largest batch rows × tokens (virtual included) the backend accepts in one call. */
-  readonly capacity: { rows: number; tokens: number };
+  /** Largest batch rows × tokens (virtual included) the backend accepts in one call, and the most virtual tokens.
+   *  Shorter rows may come in greater number (rowsPerCall). */
+  readonly capacity: { rows: number; tokens: number; virtualTokens: number };
+  /** How many rows of `tokens` tokens (virtual included), each with `scored` scored tokens, one call accepts: evaluation
+   *  packs this many label rows into one submit. */
+  rowsPerCall(tokens: number, scored: number): number;
   /** With `grad: false` the backward pass is skipped and `grad` is null (validation loss). */
   lossAndGrad(batch: TokenBatch, extras: ExtraInputs, options?: { grad?: boolean }): Promise<LossAndGrad>;
   /** Per row, the sum of log-probabilities of its labelled tokens (rank classification). (B) */

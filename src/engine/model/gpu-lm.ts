@@ -62,7 +62,7 @@ export interface FullForward {
 
 export class GpuCausalLM implements CausalLM {
   readonly backend = 'webgpu' as const;
-  readonly capacity: { rows: number; tokens: number };
+  readonly capacity: { rows: number; tokens: number; virtualTokens: number };
   private readonly programs = new Map<string, Program>();
   /** Dispatches in the last recorded program (the bench reports it). */
   lastDispatchCount = 0;
@@ -80,7 +80,7 @@ export class GpuCausalLM implements CausalLM {
     private readonly buf: DecoderBuffers,
     readonly cap: DecoderCapacity,
   ) {
-    this.capacity = { rows: cap.rows, tokens: cap.tokens };
+    this.capacity = { rows: cap.rows, tokens: cap.tokens, virtualTokens: cap.virtualTokens };
   }
 
   /** How the frozen matrices are stored on the GPU. */
@@ -149,13 +149,15 @@ export class GpuCausalLM implements CausalLM {
       throw new Error(`prefix has ${extras.prefix.length} values, expected ${P} × ${prefixRowWidth(cfg)} (layers·2·kv_heads·head_dim)`);
     if (P > this.cap.virtualTokens) throw new Error(`${P} virtual tokens exceed this engine's capacity of ${this.cap.virtualTokens}`);
     const { rows: B, columns: T } = batch;
-    if (B > this.cap.rows) throw new Error(`batch of ${B} rows exceeds the engine's capacity of ${this.cap.rows}; lower the batch size`);
     const sReal = Pv + T;
     if (Pk + sReal > cfg.maxPositions)
       throw new Error(`a row of ${T} tokens with ${P} virtual tokens needs ${Pk + sReal} positions but the model has ${cfg.maxPositions}; shorten the examples or use fewer virtual tokens`);
     if (sReal > this.cap.tokens) throw new Error(`a row of ${sReal} tokens exceeds the engine's capacity of ${this.cap.tokens} tokens`);
     // Pad columns (masked, never scored) keep the number of distinct programs small.
     const S = Math.min(roundUp(sReal, 8), this.cap.tokens, cfg.maxPositions - Pk);
+    // Every per-token buffer holds rows × tokens at capacity: short rows may come in greater number.
+    if (B * S > this.cap.rows * this.cap.tokens)
+      throw new Error(`a batch of ${B} rows of ${S} tokens exceeds the engine's capacity of ${this.cap.rows} × ${this.cap.tokens} tokens; lower the batch size`);
     const ids = new Int32Array(B * (S - Pv));
     const mask = new Uint32Array(B * S);
     const pos: number[] = [];
@@ -216,6 +218,12 @@ export class GpuCausalLM implements CausalLM {
       rowOfTarget: padded(rowOf, -1),
       scored: targets.filter((t) => t >= 0).length,
     };
+  }
+
+  rowsPerCall(tokens: number, scored: number): number {
+    const S = Math.min(roundUp(Math.max(1, tokens), 8), this.cap.tokens);
+    const maxScored = 2 ** Math.floor(Math.log2(this.cap.targets)); // scored rows are bucketed to powers of two
+    return Math.max(1, Math.min(Math.floor((this.cap.rows * this.cap.tokens) / S), Math.floor(maxScored / Math.max(1, scored))));
   }
 
   private program(shape: ProgramShape): Program {

@@ -12,13 +12,18 @@ import { ReferenceKvDecoder } from './kv-decoder.ts';
 
 export class ReferenceCausalLM implements CausalLM {
   readonly backend = 'cpu' as const;
-  readonly capacity: { rows: number; tokens: number };
+  readonly capacity: { rows: number; tokens: number; virtualTokens: number };
   private decoder: ReferenceKvDecoder | null = null;
   /** Generations only: the other calls are synchronous and never touch the decoder. */
   private readonly generations = new CallQueue();
 
   constructor(readonly config: ModelConfig, readonly weights: ModelWeights) {
-    this.capacity = { rows: 64, tokens: config.maxPositions };
+    this.capacity = { rows: 64, tokens: config.maxPositions, virtualTokens: config.maxPositions - 1 };
+  }
+
+  /** The float64 reference has no buffers: rows are bounded only to keep one call's memory modest. */
+  rowsPerCall(): number {
+    return this.capacity.rows;
   }
 
   async lossAndGrad(batch: TokenBatch, extras: ExtraInputs, options: { grad?: boolean } = {}): Promise<LossAndGrad> {

@@ -40,3 +40,34 @@ export function detectLabels(examples: readonly { output: string }[], rules: Lab
   const kind: TaskKind = few && labels.every((l) => l.count >= rules.minCount) ? 'classification' : 'generation';
   return { kind, labels };
 }
+
+/** Labels that differ only in case ("Positive" / "positive"), to be merged into the most frequent spelling. */
+export interface LabelMerge {
+  variants: string[]; // every spelling, most frequent first
+  into: string;
+}
+
+/** What looks wrong with a label set without being an error: spellings that differ only in case (they become
+ *  separate classes, and can tip a classification task into free text), and a single label for every row. */
+export function labelWarnings(labels: readonly LabelCount[]): { warnings: string[]; merges: LabelMerge[] } {
+  const groups = new Map<string, LabelCount[]>();
+  for (const l of labels) {
+    const key = l.label.toLowerCase();
+    const g = groups.get(key);
+    if (g) g.push(l);
+    else groups.set(key, [l]);
+  }
+  const merges: LabelMerge[] = [];
+  const warnings: string[] = [];
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    const sorted = [...g].sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
+    merges.push({ variants: sorted.map((l) => l.label), into: sorted[0].label });
+    warnings.push(
+      `the outputs ${sorted.map((l) => `"${l.label}" (${l.count})`).join(', ')} differ only in case, so they count as ${g.length} different labels; merge them into "${sorted[0].label}" if they mean the same`,
+    );
+  }
+  if (labels.length === 1)
+    warnings.push(`every row has the same output "${labels[0].label}": there is nothing to choose between, so the task is trained as free text; add rows with other outputs`);
+  return { warnings, merges };
+}

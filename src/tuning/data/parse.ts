@@ -30,6 +30,8 @@ export type DataFormat = 'csv' | 'tsv' | 'jsonl';
 export interface ParsedDataset {
   examples: RawExample[];
   errors: DatasetError[]; // sorted by line
+  /** What was read but changed on the way (a JSONL number or boolean taken as text); never blocks. */
+  warnings: DatasetError[];
   format: DataFormat;
 }
 
@@ -66,6 +68,16 @@ function asText(v: unknown): string | null {
   return null;
 }
 
+/** Keys of a JSONL row whose number or boolean value was taken as text. */
+function convertedKeys(row: Record<string, unknown>): string[] {
+  const keys = [pickKey(row, INPUT_KEYS), pickKey(row, OUTPUT_KEYS), 'split'];
+  return keys.filter((k): k is string => k !== undefined && (typeof row[k] === 'number' || typeof row[k] === 'boolean'));
+}
+
+function pickKey(row: Record<string, unknown>, keys: string[]): string | undefined {
+  return keys.find((k) => k in row);
+}
+
 function toExample(row: Record<string, unknown>, line: number, errors: DatasetError[]): RawExample | null {
   const fail = (message: string) => (errors.push({ line, message: `line ${line}: ${message}` }), null);
   const input = pick(row, INPUT_KEYS);
@@ -86,13 +98,14 @@ function toExample(row: Record<string, unknown>, line: number, errors: DatasetEr
   return { input: inputText, output: outputText, split, line };
 }
 
-function parseJsonl(text: string): { examples: RawExample[]; errors: DatasetError[] } {
+function parseJsonl(text: string): { examples: RawExample[]; errors: DatasetError[]; warnings: DatasetError[] } {
   const examples: RawExample[] = [];
   const errors: DatasetError[] = [];
+  const converted: { line: number; what: string }[] = [];
   const lines = text.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[0].trimStart().startsWith('[')) {
     errors.push({ line: 1, message: 'line 1: this is a JSON array; write JSON Lines instead, one {"input": …, "output": …} object per line' });
-    return { examples, errors };
+    return { examples, errors, warnings: [] };
   }
   lines.forEach((raw, i) => {
     const line = i + 1;
@@ -109,9 +122,34 @@ function parseJsonl(text: string): { examples: RawExample[]; errors: DatasetErro
       return;
     }
     const ex = toExample(row as Record<string, unknown>, line, errors);
-    if (ex) examples.push(ex);
+    if (ex) {
+      examples.push(ex);
+      for (const k of convertedKeys(row as Record<string, unknown>)) converted.push({ line, what: `'${k}' ${JSON.stringify((row as Record<string, unknown>)[k])}` });
+    }
   });
-  return { examples, errors };
+  // One warning for them all (a file of numeric labels would otherwise repeat it on every line).
+  const warnings: DatasetError[] = [];
+  if (converted.length > 0) {
+    const first = converted[0];
+    const more = converted.length > 1 ? ` and ${converted.length - 1} more value${converted.length === 2 ? '' : 's'}` : '';
+    warnings.push({
+      line: first.line,
+      message: `line ${first.line}: ${first.what}${more} ${converted.length === 1 ? 'is a JSON number or boolean' : 'are JSON numbers or booleans'}, read as text ("1", "true"); write them as strings to make that explicit`,
+    });
+  }
+  return { examples, errors, warnings };
+}
+
+/** Null for text; otherwise one sentence saying the data is binary (a NUL byte, or mostly undecodable bytes). */
+export function binaryProblem(text: string): string | null {
+  const head = text.slice(0, 4096);
+  let bad = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0) return 'this is binary data (it holds NUL bytes), not a text table: use a CSV, TSV or JSONL file';
+    if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13)) bad++;
+  }
+  return head.length > 0 && bad / head.length > 0.05 ? 'this is binary data (mostly bytes that are not text), not a text table: use a CSV, TSV or JSONL file' : null;
 }
 
 /** 1-based line of each character offset, by counting line breaks (\n, \r\n or a lone \r) before it. */
@@ -157,6 +195,18 @@ function parseDelimited(text: string, delimiter: ',' | '\t'): { examples: RawExa
   });
   const header = (rows[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
   const name = delimiter === ',' ? 'comma' : 'tab';
+  // A repeated column name would silently hide one of the two columns: say which.
+  const seen = new Map<string, number>();
+  const repeated: string[] = [];
+  header.forEach((h, i) => {
+    const at = seen.get(h);
+    if (at !== undefined && h !== '') repeated.push(`"${h}" (columns ${at + 1} and ${i + 1})`);
+    else seen.set(h, i);
+  });
+  if (repeated.length > 0) {
+    errors.push({ line: 1, message: `line 1: the column ${repeated.join(', ')} is named twice; rename or remove one, since only one can be read` });
+    return { examples, errors };
+  }
   if (!header.some((h) => INPUT_KEYS.includes(h)) || !header.some((h) => OUTPUT_KEYS.includes(h))) {
     errors.push({
       line: 1,
@@ -183,8 +233,10 @@ export function parseDataset(text: string, fileName = ''): ParsedDataset {
   const format = formatOf(fileName, text);
   const body = stripBom(text);
   if (body.trim() === '')
-    return { examples: [], errors: [{ line: 0, message: 'the data is empty: paste or upload examples with input and output columns' }], format };
-  const r = format === 'jsonl' ? parseJsonl(body) : parseDelimited(body, format === 'tsv' ? '\t' : ',');
+    return { examples: [], errors: [{ line: 0, message: 'the data is empty: paste or upload examples with input and output columns' }], warnings: [], format };
+  const binary = binaryProblem(body);
+  if (binary) return { examples: [], errors: [{ line: 0, message: binary }], warnings: [], format };
+  const r = format === 'jsonl' ? parseJsonl(body) : { ...parseDelimited(body, format === 'tsv' ? '\t' : ','), warnings: [] };
   r.errors.sort((a, b) => a.line - b.line);
   if (r.examples.length === 0 && r.errors.length === 0) r.errors.push({ line: 0, message: 'no examples found' });
   return { ...r, format };

@@ -5,7 +5,7 @@
 import type { ModelConfig } from '../../engine/model/config.ts';
 import type { EncodedExample } from './encoded.ts';
 import { encodeExamples, type TooLongRow } from './encode.ts';
-import { detectLabels, type LabelCount, type TaskKind } from './labels.ts';
+import { detectLabels, labelWarnings, type LabelCount, type LabelMerge, type TaskKind } from './labels.ts';
 import { parseDataset, type DatasetError, type RawExample } from './parse.ts';
 import { splitExamples } from './split.ts';
 import { checkTemplate, targetText, DEFAULT_TARGET_OPTIONS, type TargetOptions } from './template.ts';
@@ -37,6 +37,10 @@ export interface RowPreview {
 export interface PreparedDataset {
   ok: boolean;
   errors: DatasetError[];
+  /** Worth a look but not blocking: JSONL values read as text, labels differing only in case, a single label. */
+  warnings: DatasetError[];
+  /** Label spellings that differ only in case, with the spelling to merge them into. */
+  merges: LabelMerge[];
   kind: TaskKind;
   labels: { names: string[]; counts: number[]; tokens: number[][] };
   train: EncodedExample[];
@@ -48,6 +52,12 @@ export interface PreparedDataset {
   chatTemplate: boolean; // rows went through the tokenizer's chat template
   stopIds: number[]; // where generation stops: EOS, and the end of turn through the chat template
   recipe: RowRecipe; // how a row was built, for the export
+}
+
+/** The parser's warnings and the label set's, in line order (whole-data ones, line 0, first). */
+export function dataWarnings(parsed: { warnings: DatasetError[] }, labels: readonly LabelCount[]): { warnings: DatasetError[]; merges: LabelMerge[] } {
+  const l = labelWarnings(labels);
+  return { warnings: [...l.warnings.map((message) => ({ line: 0, message })), ...parsed.warnings], merges: l.merges };
 }
 
 /** Classification or free text, with the label counts (see labels.ts for the rule). */
@@ -91,6 +101,7 @@ export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: Mod
   return {
     ok: errors.length === 0,
     errors: errors.sort((a, b) => a.line - b.line),
+    ...dataWarnings(parsed, labels),
     kind,
     labels: {
       names,
