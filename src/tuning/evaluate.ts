@@ -5,10 +5,14 @@
 // - free text: greedy generation (the engine's KV cache) scored by exact match, token F1, ROUGE-L and chrF
 //   (metrics/generation.ts), per example and over the split; `accuracy` is the exact-match rate.
 // Also the validation loss (mean CE over target tokens, as in training).
+// Classification packs several examples (each with one row per label) into one engine call, as many as the engine's
+// capacity holds (CausalLM.rowsPerCall); the validation loss then comes from the same scores (the true label's row is
+// the training row). Progress is reported after each call; a stop request is honoured between calls.
 import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { EncodedExample } from './data/encoded.ts';
-import { toScoringBatch, toTrainingBatch } from './data/encoded.ts';
+import { padId, toTrainingBatch } from './data/encoded.ts';
+import { IGNORE_INDEX, padBatch } from '../engine/model/batch.ts';
 import { accuracy, confusionMatrix, macroF1 } from './metrics.ts';
 import { aggregateText, scoreText, type ScoredText, type TextScores } from './metrics/generation.ts';
 
@@ -37,6 +41,21 @@ export interface EvaluationReport {
   text: TextScores | null;
 }
 
+/** Evaluation was stopped by the user (shouldStop) before it finished. */
+export class EvaluationStopped extends Error {
+  constructor() {
+    super('evaluation stopped');
+    this.name = 'EvaluationStopped';
+  }
+}
+
+export interface EvaluateOptions {
+  /** After each engine call (classification) or example (generation): examples done of the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Asked between calls; true stops the evaluation with EvaluationStopped. */
+  shouldStop?: () => boolean;
+}
+
 export interface LabelSet {
   names: string[]; // as shown to the user (the `output` values)
   tokens: number[][]; // each label's continuation as the model scores it
@@ -54,18 +73,45 @@ export async function validationLoss(lm: CausalLM, examples: EncodedExample[], e
   return count > 0 ? sum / count : NaN;
 }
 
+const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Examples per engine call: whole examples (one row per label each), as many as the engine takes at once. */
+export function examplesPerCall(lm: CausalLM, examples: readonly EncodedExample[], labels: LabelSet, extras: ExtraInputs): number {
+  const longestLabel = Math.max(1, ...labels.tokens.map((t) => t.length));
+  const longestPrompt = Math.max(0, ...examples.map((e) => e.prompt.length));
+  const rows = lm.rowsPerCall(longestPrompt + longestLabel + (extras.virtualTokens ?? 0), longestLabel);
+  return Math.max(1, Math.floor(rows / Math.max(1, labels.tokens.length)));
+}
+
 export async function evaluateClassification(
   lm: CausalLM,
   examples: EncodedExample[],
   labels: LabelSet,
   extras: ExtraInputs,
-  batchSize = 8,
+  options: EvaluateOptions = {},
 ): Promise<EvaluationReport> {
   const predictions: Prediction[] = [];
   const truth: number[] = [];
   const predicted: number[] = [];
-  for (const ex of examples) {
-    const scores = await lm.scoreRows(toScoringBatch(ex.prompt, labels.tokens, lm.config), extras);
+  const L = labels.tokens.length;
+  const perCall = examplesPerCall(lm, examples, labels, extras);
+  // The validation loss from the scores: -log p(true label) summed over its tokens, when each row's answer is
+  // exactly its label's continuation (always, for rows built by data/prepare.ts).
+  let lossSum = 0;
+  let lossTokens = 0;
+  let lossFromScores = true;
+  const scoresOf: Float64Array[] = [];
+  for (let i = 0; i < examples.length; i += perCall) {
+    if (options.shouldStop?.()) throw new EvaluationStopped();
+    const chunk = examples.slice(i, i + perCall);
+    const rows = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt, ...c]));
+    const rowLabels = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt.map(() => IGNORE_INDEX), ...c]));
+    const scores = await lm.scoreRows(padBatch(rows, rowLabels, padId(lm.config), 'right'), extras);
+    chunk.forEach((_, j) => scoresOf.push(scores.slice(j * L, (j + 1) * L)));
+    options.onProgress?.(Math.min(i + perCall, examples.length), examples.length);
+  }
+  examples.forEach((ex, e) => {
+    const scores = scoresOf[e];
     let best = 0;
     for (let k = 1; k < scores.length; k++) if (scores[k] > scores[best]) best = k;
     let second = -Infinity;
@@ -75,7 +121,11 @@ export async function evaluateClassification(
     predicted.push(best);
     const margin = Number.isFinite(second) ? scores[best] - second : null;
     predictions.push({ input: ex.input, expected: ex.output, predicted: labels.names[best], correct: best === t, margin, scores: null });
-  }
+    if (t >= 0 && sameIds(ex.target, labels.tokens[t])) {
+      lossSum -= scores[t];
+      lossTokens += labels.tokens[t].length;
+    } else lossFromScores = false;
+  });
   const n = labels.names.length;
   return {
     kind: 'classification',
@@ -83,7 +133,7 @@ export async function evaluateClassification(
     accuracy: accuracy(truth, predicted),
     macroF1: macroF1(truth, predicted, n),
     confusion: confusionMatrix(truth, predicted, n),
-    validationLoss: await validationLoss(lm, examples, extras, batchSize),
+    validationLoss: lossFromScores ? (lossTokens > 0 ? lossSum / lossTokens : NaN) : await validationLoss(lm, examples, extras, lm.capacity.rows),
     predictions,
     text: null,
   };
@@ -106,16 +156,18 @@ export async function evaluateGeneration(
   extras: ExtraInputs,
   decode: (ids: number[]) => string,
   stopIds: number[],
-  batchSize = 8,
+  options: EvaluateOptions = {},
 ): Promise<EvaluationReport> {
   const predictions: Prediction[] = [];
   const scored: ScoredText[] = [];
   for (const ex of examples) {
+    if (options.shouldStop?.()) throw new EvaluationStopped();
     const ids = await greedyGenerate(lm, ex.prompt, extras, ex.target.length + 2, stopIds);
     const text = decode(ids).trim();
     const s = scoreText(text, [ex.output]);
     scored.push(s);
     predictions.push({ input: ex.input, expected: ex.output, predicted: text, correct: s.scores.exactMatch === 1, margin: null, scores: s.scores });
+    options.onProgress?.(predictions.length, examples.length);
   }
   const text = aggregateText(scored);
   return {
@@ -124,7 +176,7 @@ export async function evaluateGeneration(
     accuracy: predictions.length ? text.exactMatch : 0,
     macroF1: null,
     confusion: null,
-    validationLoss: await validationLoss(lm, examples, extras, batchSize),
+    validationLoss: await validationLoss(lm, examples, extras, lm.capacity.rows),
     predictions,
     text,
   };

@@ -11,7 +11,7 @@ import { renderTemplate, targetText, DEFAULT_TARGET_OPTIONS, type TargetOptions 
 import type { Tokenizer } from './tokenizer.ts';
 import type { EncodedExample } from './encoded.ts';
 
-export { toTrainingBatch, toScoringBatch, padId, type EncodedExample } from './encoded.ts';
+export { toTrainingBatch, padId, type EncodedExample } from './encoded.ts';
 
 export interface EncodeOptions {
   template: string; // with {input} exactly once

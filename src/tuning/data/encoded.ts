@@ -24,13 +24,3 @@ export function toTrainingBatch(examples: readonly EncodedExample[], cfg: Pick<M
     'right',
   );
 }
-
-/** Rows that score `prompt + candidate` for each candidate continuation (rank classification). */
-export function toScoringBatch(prompt: readonly number[], candidates: readonly number[][], cfg: Pick<ModelConfig, 'padTokenId' | 'eosTokenId'>): TokenBatch {
-  return padBatch(
-    candidates.map((c) => [...prompt, ...c]),
-    candidates.map((c) => [...prompt.map(() => IGNORE_INDEX), ...c]),
-    padId(cfg),
-    'right',
-  );
-}
