@@ -9,7 +9,8 @@
 // npm run train -- ... --folds K [--seeds N]: K-fold cross-validation over every row (stratified by label for
 //   classification), each fold and seed trained from scratch (seeds --seed, --seed+1, …); --seeds N alone repeats
 //   the run over N seeds on the dataset's own split. Prints one JSON line per fold and seed and a summary line
-//   {"cv": {"accuracy": {"mean", "std", "values"}, ...}, "baseline": {...the untuned model on the same folds}}.
+//   {"cv": {"accuracy": {"mean", "std", "values"}, ...}, "baseline": {...the untuned model on the same folds}};
+//   with --instruction TEXT also "instruction": {...} (that hand-written instruction before the template, same folds).
 // npm run train -- ... --curve 8,16,32,64 [--seeds N]: a learning curve: prompts trained from scratch on nested
 //   subsets of the training split (labels interleaved, so each prefix is balanced), scored on the validation split;
 //   one JSON line per size and seed, then {"curve": [{"examples", "accuracy": {"mean", "std", "values"}, ...}],
@@ -203,18 +204,19 @@ if (folds !== undefined || (seeds ?? 1) > 1) {
   try {
     const data = { text: readFileSync(a.data, 'utf8'), fileName: basename(a.data), template, validationFraction, chatTemplate };
     // Runs train without evaluating on the held-out fold: no periodic evaluation, no early stop.
-    const r = await session.page.evaluate((q) => window.engineHarness.crossValidate(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, folds: folds ?? 1, seeds: seeds ?? 1 });
+    const r = await session.page.evaluate((q) => window.engineHarness.crossValidate(q), { model, data, config: { ...config, evalEvery: 0, earlyStopPatience: 0 }, folds: folds ?? 1, seeds: seeds ?? 1, instruction: a.instruction });
     if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
     else {
       console.log(`adapter: ${r.adapter}`);
       type Stats = Record<string, { mean: number; std: number; values: number[] }>;
       const runs = r.lines.slice(0, -1) as { fold: number; seed: number; tuned: Record<string, number>; baseline: Record<string, number> }[];
-      const summary = r.lines.at(-1) as { cv: Stats; baseline: Stats; folds: number; seeds: number; seconds: number };
+      const summary = r.lines.at(-1) as { cv: Stats; baseline: Stats; instruction?: Stats; folds: number; seeds: number; seconds: number };
       const show = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
       for (const x of runs) console.log(`fold ${x.fold} seed ${x.seed}: untuned ${show(x.baseline)} | tuned ${show(x.tuned)}`);
       for (const [k, t] of Object.entries(summary.cv)) {
         const b = summary.baseline[k];
-        console.log(`${k}: tuned ${t.mean.toFixed(3)} ± ${t.std.toFixed(3)}, untuned ${b.mean.toFixed(3)} ± ${b.std.toFixed(3)} (${summary.folds} fold${summary.folds > 1 ? 's' : ''} × ${summary.seeds} seed${summary.seeds > 1 ? 's' : ''})`);
+        const h = summary.instruction?.[k];
+        console.log(`${k}: tuned ${t.mean.toFixed(3)} ± ${t.std.toFixed(3)}, untuned ${b.mean.toFixed(3)} ± ${b.std.toFixed(3)}${h ? `, instruction ${h.mean.toFixed(3)} ± ${h.std.toFixed(3)}` : ''} (${summary.folds} fold${summary.folds > 1 ? 's' : ''} × ${summary.seeds} seed${summary.seeds > 1 ? 's' : ''})`);
       }
       console.log(`${summary.seconds.toFixed(1)} s`);
     }

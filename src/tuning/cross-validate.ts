@@ -5,7 +5,8 @@
 // others train and it validates: the untuned model is scored once per fold, and for each of N seeds a prompt is
 // trained from scratch (the method's own init with seed `config.seed + s`; no evaluation on the held-out fold
 // during training, so no early stopping peeks at it) and scored. Every finished run is reported as it ends; a
-// stop keeps what finished. Summaries: mean, sample standard deviation (n − 1; 0 for one value) and every value.
+// stop keeps what finished. A hand-written instruction, when given, is scored on each fold too (before the
+// template, the untuned model). Summaries: mean, sample standard deviation (n − 1; 0 for one value) and every value.
 import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { EncodedExample } from './data/encoded.ts';
@@ -33,6 +34,7 @@ export interface CvRun {
   finalLoss: number;
   outcome: string;
   baseline: MetricValues; // the untuned model on this fold (the same for every seed of the fold)
+  instruction: MetricValues | null; // the hand-written instruction before the template, on this fold
   tuned: MetricValues;
   seconds: number;
 }
@@ -46,6 +48,8 @@ export interface CvResult {
   tuned: Record<string, MetricSummary>;
   /** Over the folds reached (one value per fold). */
   baseline: Record<string, MetricSummary>;
+  /** The hand-written instruction, over the same folds; null when none was given. */
+  instruction: Record<string, MetricSummary> | null;
   stopped: boolean;
   seconds: number;
 }
@@ -68,6 +72,8 @@ export interface CvContext {
   /** The dataset's own split: used when `folds` is 1 (seeds only, no folding). */
   split?: { train: EncodedExample[]; validation: EncodedExample[] };
   evaluate(examples: EncodedExample[], extras: ExtraInputs): Promise<EvaluationReport>;
+  /** The held-out rows with a hand-written instruction before the template (the hand-written baseline), if any. */
+  handWritten?: (examples: EncodedExample[]) => EncodedExample[];
 }
 
 /** The fold (0..k-1) of each row. Stratified deals each label's shuffled rows round-robin across the folds. */
@@ -122,6 +128,7 @@ export async function crossValidate(ctx: CvContext, config: TrainConfig, options
   }
   const runs: CvRun[] = [];
   const baselines: MetricValues[] = [];
+  const instructions: MetricValues[] = [];
   const total = k * seeds;
   const stopped = () => hooks.shouldStop?.() ?? false;
   let wasStopped = false;
@@ -134,6 +141,12 @@ export async function crossValidate(ctx: CvContext, config: TrainConfig, options
     hooks.onProgress?.(`fold ${f + 1} of ${k}: scoring the untuned model on ${validation.length} rows`, runs.length / total);
     const baseline = metricValues(await ctx.evaluate(validation, {}));
     baselines.push(baseline);
+    let instruction: MetricValues | null = null;
+    if (ctx.handWritten) {
+      hooks.onProgress?.(`fold ${f + 1} of ${k}: scoring the hand-written instruction`, runs.length / total);
+      instruction = metricValues(await ctx.evaluate(ctx.handWritten(validation), {}));
+      instructions.push(instruction);
+    }
     for (let s = 0; s < seeds; s++) {
       if (stopped()) {
         wasStopped = true;
@@ -157,19 +170,21 @@ export async function crossValidate(ctx: CvContext, config: TrainConfig, options
       const tuned = metricValues(await ctx.evaluate(validation, trainer.currentExtras().extras));
       const run: CvRun = {
         fold: f, seed, train: train.length, validation: validation.length, steps: outcome.steps, finalLoss: outcome.finalLoss, outcome: outcome.reason,
-        baseline, tuned, seconds: (performance.now() - r0) / 1000,
+        baseline, instruction, tuned, seconds: (performance.now() - r0) / 1000,
       };
       runs.push(run);
       hooks.onRun?.(run, runs.length, total);
     }
   }
+  const reached = wasStopped ? new Set(runs.map((r) => r.fold)).size : baselines.length;
   return {
     kind: ctx.kind,
     folds: k,
     seeds,
     runs,
     tuned: summarizeAll(runs.map((r) => r.tuned)),
-    baseline: summarizeAll(baselines.slice(0, wasStopped ? new Set(runs.map((r) => r.fold)).size : baselines.length)),
+    baseline: summarizeAll(baselines.slice(0, reached)),
+    instruction: ctx.handWritten ? summarizeAll(instructions.slice(0, reached)) : null,
     stopped: wasStopped,
     seconds: (performance.now() - t0) / 1000,
   };

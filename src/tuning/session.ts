@@ -34,7 +34,7 @@ import type { Params } from './nn/dense.ts';
 import { hardPromptExtras, projectToVocabulary, vocabularyOf, type Vocabulary } from './discrete/projection.ts';
 import { discoverPez, type HardPromptResult, type PezOptions, type SearchHooks } from './discrete/pez.ts';
 import { discoverAutoPrompt, type AutoPromptOptions } from './discrete/autoprompt.ts';
-import { autoPromptStart, compareBaselines, type BaselineHooks, type BaselineRequest, type BaselineRow } from './discrete/baselines.ts';
+import { autoPromptStart, compareBaselines, instructionText, withTextBefore, type BaselineHooks, type BaselineRequest, type BaselineRow } from './discrete/baselines.ts';
 
 export interface SessionHooks {
   onStatus?(message: string): void;
@@ -141,14 +141,17 @@ export class TuningSession {
       : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), d.stopIds);
   }
 
-  /** K-fold cross-validation over every row (both splits) with N seeds per fold (cross-validate.ts). Stops
+  /** K-fold cross-validation over every row (both splits) with N seeds per fold (cross-validate.ts), beside the
+   *  untuned model and, when `instruction` is given, that instruction typed before the template. Stops
    *  between steps on stopCrossValidation(), keeping the runs that finished. Leaves the session's trainer as it was. */
-  async crossValidate(config: TrainConfig, options: CvOptions, hooks: Omit<CvHooks, 'shouldStop'> = {}): Promise<CvResult> {
-    const { lm } = this.need();
+  async crossValidate(config: TrainConfig, options: CvOptions & { instruction?: string }, hooks: Omit<CvHooks, 'shouldStop'> = {}): Promise<CvResult> {
+    const { lm, tok } = this.need();
     const d = this.needData();
     this.cvStopRequested = false;
     const rows = [...d.train, ...d.validation];
-    return crossValidate({ lm, kind: d.kind, rows, split: { train: d.train, validation: d.validation }, evaluate: (ex, extras) => this.evaluateOn(ex, extras) }, config, options, {
+    const text = options.instruction?.trim() ? instructionText(options.instruction) : null;
+    const handWritten = text ? (ex: EncodedExample[]) => withTextBefore(tok, d.template, ex, text, d.chatTemplate) : undefined;
+    return crossValidate({ lm, kind: d.kind, rows, split: { train: d.train, validation: d.validation }, evaluate: (ex, extras) => this.evaluateOn(ex, extras), handWritten }, config, options, {
       ...hooks,
       shouldStop: () => this.cvStopRequested,
     });

@@ -178,6 +178,8 @@ export interface CrossValidationRequest {
   config: TrainConfig; // each fold and seed trains from scratch with it (seed + s)
   folds: number;
   seeds: number;
+  /** A hand-written instruction scored on the same folds (before the template); '' or absent = none. */
+  instruction?: string;
 }
 
 export type RunPhase = 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';

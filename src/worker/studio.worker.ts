@@ -413,7 +413,7 @@ const api: StudioWorkerApi = {
   crossValidate(request) {
     return exclusive(async () => {
       if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: cross-validation folds its rows.');
-      return session.crossValidate(request.config, { folds: request.folds, seeds: request.seeds }, {
+      return session.crossValidate(request.config, { folds: request.folds, seeds: request.seeds, instruction: request.instruction }, {
         onProgress: (message, fraction) => emit({ type: 'cv-progress', message, fraction }),
         onRun: (run, done, total) => emit({ type: 'cv-run', run, done, total }),
       });

@@ -225,6 +225,7 @@ export interface HarnessCrossValidateRequest {
   config: TrainConfig;
   folds: number;
   seeds: number;
+  instruction?: string; // the hand-written baseline, scored on the same folds
 }
 
 /** One JSON line per fold and seed, then the summary with `cv` (tuned) and `baseline` (untuned, same folds). */
@@ -235,14 +236,14 @@ async function crossValidateOnGpu(req: HarnessCrossValidateRequest): Promise<{ a
   await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
-  const r = await session.crossValidate(req.config, { folds: req.folds, seeds: req.seeds });
+  const r = await session.crossValidate(req.config, { folds: req.folds, seeds: req.seeds, instruction: req.instruction });
   const lines: object[] = r.runs.map((x) => ({
     fold: x.fold + 1, seed: x.seed, train: x.train, validation: x.validation, steps: x.steps, final_loss: x.finalLoss,
-    baseline: x.baseline, tuned: x.tuned, seconds: x.seconds,
+    baseline: x.baseline, ...(x.instruction ? { instruction: x.instruction } : {}), tuned: x.tuned, seconds: x.seconds,
   }));
   lines.push({
     method: req.config.method.method, kind: r.kind, folds: r.folds, seeds: r.seeds, runs: r.runs.length, steps: req.config.steps,
-    stratified: r.kind === 'classification', cv: r.tuned, baseline: r.baseline, seconds: r.seconds,
+    stratified: r.kind === 'classification', cv: r.tuned, baseline: r.baseline, ...(r.instruction ? { instruction: r.instruction } : {}), seconds: r.seconds,
   });
   session.lm?.dispose();
   return { adapter: gpu.adapter.name, lines };

@@ -59,6 +59,15 @@ describe('crossValidate on the demo model', () => {
     expect(r.baseline.accuracy.values).toHaveLength(3);
     expect(r.stopped).toBe(false);
     for (const x of r.runs) expect(x.steps).toBe(2);
+    expect(r.instruction).toBeNull();
+  });
+
+  it('a hand-written instruction is scored on the same folds, and it is the header the demo model knows', async () => {
+    const r = await session.crossValidate({ ...config, steps: 1 }, { folds: 2, seeds: 1, instruction: 'Secret code: sun' });
+    expect(r.instruction!.accuracy.values).toHaveLength(2);
+    expect(r.runs.every((x) => x.instruction !== null)).toBe(true);
+    // The demo model learned the code under this header (tools/demo-model/corpus.py): it beats the bare template.
+    expect(r.instruction!.accuracy.mean).toBeGreaterThan(r.baseline.accuracy.mean);
   });
 
   it('a stop keeps the runs that finished', async () => {

@@ -17,7 +17,7 @@ export async function crossValidate(): Promise<void> {
     if (!summary?.ok) throw new Error('the data has errors: fix them in the Data panel first');
     // Runs never evaluate on the held-out fold while training: no periodic evaluation, no early stop.
     const config = { ...trainConfigOf(s.project), evalEvery: 0, earlyStopPatience: 0, startFrom: null };
-    const result = await studio.crossValidate({ config, folds, seeds });
+    const result = await studio.crossValidate({ config, folds, seeds, instruction: s.project.prompts.instruction });
     patchCv({ running: false, result, runs: result.runs, progress: null });
   } catch (e) {
     patchCv({ running: false, error: errorText(e), progress: null });

@@ -26,6 +26,7 @@ function MeanStd({ s, metric, testId }: { s: MetricSummary | undefined; metric: 
 export function CrossValidateView({ disabled }: { disabled: boolean }) {
   const cv = useStudio((s) => s.project.cv ?? DEFAULT_CV);
   const steps = useStudio((s) => s.project.hyper.steps);
+  const instruction = useStudio((s) => s.project.prompts.instruction);
   const state = useCv();
   const engineJob = useEngineJob();
   const set = (value: Partial<typeof cv>) => updateProject((p) => ({ cv: { ...(p.cv ?? DEFAULT_CV), ...value } }));
@@ -37,6 +38,7 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
       <p className="hint">
         With few examples one split can mislead. Every row is dealt into K folds (by label for classification); each fold is held out in turn while a
         prompt trains from scratch on the others ({steps} steps, the current settings), once per seed. 1 fold = the current split, over the seeds.
+        {instruction.trim() ? ' The hand-written instruction (Readable prompts) is scored on the same folds.' : ' Type an instruction under Readable prompts to score it on the same folds.'}
       </p>
       <div className="grid-fields">
         <NumberField label="folds" testId="cv.folds" value={cv.folds} integer min={1} onChange={(v) => set({ folds: v })} />
@@ -80,6 +82,14 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
                 <MeanStd key={m} s={result.baseline[m]} metric={m} testId={`cv.baseline-${m}`} />
               ))}
             </tr>
+            {result.instruction && (
+              <tr title={instruction}>
+                <th>your instruction (per fold)</th>
+                {metrics.map((m) => (
+                  <MeanStd key={m} s={result.instruction?.[m]} metric={m} testId={`cv.instruction-${m}`} />
+                ))}
+              </tr>
+            )}
             <tr>
               <th>tuned prompt (per fold × seed)</th>
               {metrics.map((m) => (
@@ -98,7 +108,9 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
                 <th>seed</th>
                 <th>train / held out</th>
                 {metrics.map((m) => (
-                  <th key={m}>{METRIC_NAMES[m] ?? m}: untuned → tuned</th>
+                  <th key={m}>
+                    {METRIC_NAMES[m] ?? m}: untuned{state.runs[0]?.instruction ? ' / instruction' : ''} → tuned
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -112,7 +124,8 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
                   </td>
                   {metrics.map((m) => (
                     <td key={m}>
-                      {fixed(r.baseline[m], digits(m))} → {fixed(r.tuned[m], digits(m))}
+                      {fixed(r.baseline[m], digits(m))}
+                      {r.instruction ? ` / ${fixed(r.instruction[m], digits(m))}` : ''} → {fixed(r.tuned[m], digits(m))}
                     </td>
                   ))}
                 </tr>
