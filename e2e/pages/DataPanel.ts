@@ -18,6 +18,10 @@ export class DataPanel {
   readonly chatTemplate: Locator; // select: auto / on / off
   readonly summary: Locator;
   readonly addRow: Locator;
+  readonly fraction: Locator; // validation fraction
+  readonly splitColumnNote: Locator; // shown when the table's split column decides the split
+  readonly warnings: Locator;
+  readonly mergeLabels: Locator;
 
   constructor(private readonly page: Page) {
     this.table = page.getByTestId('data.table');
@@ -36,6 +40,10 @@ export class DataPanel {
     this.chatTemplate = page.getByTestId('data.chat-template');
     this.summary = page.getByTestId('data.summary');
     this.addRow = page.getByTestId('data.add-row');
+    this.fraction = page.getByTestId('data.split');
+    this.splitColumnNote = page.getByTestId('data.split-column');
+    this.warnings = page.getByTestId('data.warnings');
+    this.mergeLabels = page.getByTestId('data.merge-labels');
   }
 
   /** Pastes text into the paste area and asks the studio to use it. */
@@ -56,7 +64,7 @@ export class DataPanel {
     await this.sampleSelect.selectOption(id);
   }
 
-  async uploadFile(name: string, contents: string, mimeType = 'text/csv'): Promise<void> {
-    await this.upload.setInputFiles({ name, mimeType, buffer: Buffer.from(contents) });
+  async uploadFile(name: string, contents: string | Buffer, mimeType = 'text/csv'): Promise<void> {
+    await this.upload.setInputFiles({ name, mimeType, buffer: typeof contents === 'string' ? Buffer.from(contents) : contents });
   }
 }

@@ -21,6 +21,15 @@ export class MethodPanel {
     return this.page.getByTestId(`hyper.${field}`);
   }
 
+  /** What a field says about text it does not accept, and its warning for an unusual value. */
+  problem(testId: string): Locator {
+    return this.page.getByTestId(`${testId}.problem`);
+  }
+
+  warning(testId: string): Locator {
+    return this.page.getByTestId(`${testId}.warning`);
+  }
+
   async setHyper(field: string, value: number | string): Promise<void> {
     await this.hyper(field).fill(String(value));
   }

@@ -12,6 +12,7 @@ export class TrainPanel {
   readonly chart: Locator;
   readonly error: Locator;
   readonly runs: Locator;
+  readonly blocked: Locator; // why Train is disabled (fields holding values they do not accept)
 
   constructor(
     private readonly page: Page,
@@ -26,6 +27,7 @@ export class TrainPanel {
     this.chart = page.getByTestId('train.chart');
     this.error = page.getByTestId('train.error');
     this.runs = page.getByTestId('runs.list');
+    this.blocked = page.getByTestId('train.blocked');
   }
 
   overlay(runId: string): Locator {
@@ -35,6 +37,12 @@ export class TrainPanel {
   /** Starts a run and waits until the worker reports training. */
   async startRun(): Promise<void> {
     await this.start.click();
+    await this.app.waitFor('training to start', (s) => s.phase === 'training' || s.phase === 'done');
+  }
+
+  /** Double-clicks Train (as an impatient user does) and waits until the worker reports training. */
+  async doubleClickStart(): Promise<void> {
+    await this.start.dblclick();
     await this.app.waitFor('training to start', (s) => s.phase === 'training' || s.phase === 'done');
   }
 

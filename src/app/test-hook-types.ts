@@ -6,6 +6,11 @@ export interface StudioTestState {
   modelState: 'idle' | 'loading' | 'ready' | 'failed';
   datasetOk: boolean | null; // null until the worker has answered setDataset
   datasetErrors: { line: number; message: string }[];
+  /** The latest summary's split counts and what it describes ('table', 'pasted text', a file name). */
+  datasetCounts: { train: number; validation: number; source: string } | null;
+  validating: boolean;
+  /** Fields holding text they do not accept (Train is disabled while any is listed). */
+  fieldProblems: string[];
   phase: 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';
   step: number;
   chartPoints: number;

@@ -73,6 +73,9 @@ export async function importText(
     patch('data', { importing: null, error: tooBig });
     return false;
   }
+  // A table check still waiting (debounced) would answer after the import and hide its errors: the import's
+  // answer is what the user asked for now (Train checks the table again anyway).
+  clearTimeout(timer);
   patch('data', { importing: source });
   const summary = await send(text, fileName, template, source);
   patch('data', { importing: null });

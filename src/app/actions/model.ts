@@ -2,7 +2,7 @@
 import type { ModelSource } from '../../worker/protocol.ts';
 import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
-import { patch } from '../store.ts';
+import { patch, useStudio } from '../store.ts';
 import { validateTable } from './data.ts';
 import { restoreInits } from './meta.ts';
 
@@ -18,6 +18,9 @@ function describe(source: ModelSource): string {
 }
 
 export async function loadModel(source: ModelSource, cpuFallback = false): Promise<void> {
+  // The worker swaps models only once the new one has loaded: a failed load leaves the current one working.
+  const before = useStudio.getState().model;
+  const kept = before.state === 'ready' && before.info ? { label: before.label, info: before.info } : null;
   patch('model', { state: 'loading', label: describe(source), downloads: {}, message: '', error: null });
   try {
     const info = await studio.loadModel(source, { cpuFallback });
@@ -27,7 +30,8 @@ export async function loadModel(source: ModelSource, cpuFallback = false): Promi
     // The preview's token count and the length checks depend on the tokenizer: re-check the data.
     void validateTable();
   } catch (e) {
-    patch('model', { state: 'failed', info: null, error: errorText(e) });
+    if (kept) patch('model', { state: 'ready', label: kept.label, info: kept.info, message: '', error: `${errorText(e)} Still using ${kept.info.name}.` });
+    else patch('model', { state: 'failed', info: null, error: errorText(e) });
   }
 }
 
