@@ -126,7 +126,7 @@ const config: TrainConfig = {
   batchSize: num(a.batch, 'batch') ?? DEFAULT_TRAIN_CONFIG.batchSize,
   seed: num(a.seed, 'seed') ?? DEFAULT_TRAIN_CONFIG.seed,
   evalEvery: num(a['eval-every'], 'eval-every') ?? Math.max(1, Math.floor(steps / 4)),
-  warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10)),
+  warmupSteps: Math.max(0, Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10))),
   promptDropout: num(a.dropout, 'dropout') ?? 0,
 };
 {
