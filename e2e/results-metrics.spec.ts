@@ -5,7 +5,8 @@ import { StudioPage } from './pages/StudioPage.ts';
 // Results you can trust from a few examples, in a real browser on the demo model (WebGPU on SwiftShader):
 // a free-text task shows exact match, token F1, ROUGE-L and chrF for the untuned model and the tuned prompt, and
 // the predictions side by side with a filter for the changed ones; cross-validation over 3 folds shows mean ±
-// std for the tuned prompt and the untuned model on the same folds, and a stop keeps the runs that finished.
+// std for the tuned prompt beside the untuned model and a hand-written instruction on the same folds, and a stop
+// keeps the runs that finished.
 
 test('free text: the four metrics and the predictions side by side', async ({ page }) => {
   test.setTimeout(420_000);
@@ -59,7 +60,7 @@ const lines = readFileSync('public/datasets/sentiment-code.csv', 'utf8').trim().
 const rows = lines.slice(1).map((l) => l.replace(/,(train|validation)$/, ''));
 const TABLE = ['input,output', ...rows.filter((l) => l.endsWith(',alpha')).slice(0, 9), ...rows.filter((l) => l.endsWith(',beta')).slice(0, 9)].join('\n');
 
-test('cross-validate: 3 folds give mean ± std beside the untuned model; Stop keeps what finished', async ({ page }) => {
+test('cross-validate: 3 folds give mean ± std beside the untuned model and a hand-written instruction; Stop keeps what finished', async ({ page }) => {
   test.setTimeout(420_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -71,6 +72,8 @@ test('cross-validate: 3 folds give mean ± std beside the untuned model; Stop ke
   await app.data.pasteRows(TABLE);
   await app.waitFor('the pasted table to be accepted', (s) => s.datasetOk === true);
   await app.method.setHyper('steps', 3);
+  // The hand-written baseline: the header the demo model was trained under, scored on the same folds.
+  await app.prompts.instruction.fill('Secret code: sun');
   const r = app.results;
   await r.setCv('folds', 3);
   await r.setCv('seeds', 1);
@@ -91,6 +94,10 @@ test('cross-validate: 3 folds give mean ± std beside the untuned model; Stop ke
     expect(tuned.mean).toBeCloseTo(mean, 12);
     expect(tuned.std).toBeCloseTo(Math.sqrt(tuned.values.reduce((a, v) => a + (v - mean) ** 2, 0) / 2), 12);
   }
+  const instruction = await r.cvCell('instruction', 'accuracy');
+  console.log(`cv accuracy, instruction: ${JSON.stringify(instruction)}`);
+  expect(instruction.values).toHaveLength(3);
+  expect(instruction.mean).toBeGreaterThan((await r.cvCell('baseline', 'accuracy')).mean);
   await expect(r.cvSummary.getByTestId('cv.tuned-accuracy')).toHaveText(/^\d\.\d{3} ± \d\.\d{3}$/);
   await expect(app.train.start).toBeEnabled();
 

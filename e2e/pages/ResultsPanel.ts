@@ -50,7 +50,7 @@ export class ResultsPanel {
   }
 
   /** A cross-validation summary cell: mean, std and the values behind them. */
-  async cvCell(side: 'baseline' | 'tuned', metric: string): Promise<{ mean: number; std: number; values: number[] }> {
+  async cvCell(side: 'baseline' | 'instruction' | 'tuned', metric: string): Promise<{ mean: number; std: number; values: number[] }> {
     const cell = this.page.getByTestId(`cv.${side}-${metric}`);
     const values = ((await cell.getAttribute('data-values')) ?? '').split(',').filter((v) => v !== '').map(Number);
     return { mean: Number(await cell.getAttribute('data-mean')), std: Number(await cell.getAttribute('data-std')), values };
