@@ -38,7 +38,8 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
       }
     }).observe({ type: 'longtask', buffered: false });
   });
-  await app.train.startRun();
+  // An impatient double-click: one run, never a second "failed · 0 steps" one beside it.
+  await app.train.doubleClickStart();
   const early = await app.waitForStep(4, 240_000);
   // The page answers input while the worker trains: a field typed into mid-run shows what was typed.
   await app.method.setHyper('evalEvery', 9);
@@ -57,6 +58,15 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
 
   const done = await app.waitFor('the evaluation report', (s) => s.hasReport, 240_000);
   expect(done.phase).not.toBe('failed');
+  expect(done.runs).toBe(1);
+  await expect(app.train.error).toHaveCount(0);
+  // Evaluation said how far it was: several examples per engine call, the count rising to the total on both sides.
+  const tunedCounts = done.evalProgressSeen.filter((p) => p.side === 'tuned' && p.total > 0).map((p) => p.done);
+  console.log(`evaluation progress seen: ${JSON.stringify(done.evalProgressSeen)}`);
+  expect(tunedCounts.length).toBeGreaterThanOrEqual(2);
+  expect(tunedCounts).toEqual([...tunedCounts].sort((a, b) => a - b));
+  expect(tunedCounts.at(-1)).toBe(done.datasetCounts!.validation);
+  expect(done.evalProgressSeen.some((p) => p.side === 'untuned' && p.done === p.total && p.total > 0)).toBe(true);
   const baseline = await app.results.accuracy('baseline');
   const tuned = await app.results.accuracy('tuned');
   console.log(`validation accuracy: baseline ${baseline}, tuned ${tuned}`);

@@ -6,7 +6,7 @@ import { frameBatcher } from './frame-batch.ts';
 import { patch, setDevice, updateRun, useStudio } from './store.ts';
 import { patchMeta, useMeta } from './meta-store.ts';
 import { patchPrompts, usePrompts } from './prompts-store.ts';
-import { patchCv, useCv } from './cv-store.ts';
+import { patchCurve, patchCv, useCurve, useCv } from './cv-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -69,8 +69,17 @@ function onEvent(event: StudioEvent): void {
     case 'cv-progress':
       patchCv({ progress: { message: event.message, fraction: event.fraction } });
       break;
+    case 'eval-progress':
+      patch('results', { progress: { side: event.side, done: event.done, total: event.total, secondsLeft: event.secondsLeft } });
+      break;
     case 'cv-run':
       patchCv({ runs: [...useCv.getState().runs, event.run], total: event.total });
+      break;
+    case 'lc-progress':
+      patchCurve({ progress: { message: event.message, fraction: event.fraction } });
+      break;
+    case 'lc-run':
+      patchCurve({ runs: [...useCurve.getState().runs, event.run], total: event.total });
       break;
   }
 }

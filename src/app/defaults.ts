@@ -63,6 +63,7 @@ export const DEFAULT_HYPER: HyperParams = {
   earlyStopPatience: 0,
   seed: 42,
   promptDropout: 0, // off by default; PEFT trains prompts without dropout on them
+  evalLimit: 0, // every validation example
 };
 
 export const DEFAULT_TEMPLATE = 'Review: {input}\nSentiment:';

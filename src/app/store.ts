@@ -49,6 +49,8 @@ export interface TrainSlice {
 export interface ResultsSlice {
   report: EvalReport | null;
   evaluating: boolean;
+  /** The evaluation under way: which side, examples done of total, seconds left (null until measurable). */
+  progress: { side: 'untuned' | 'tuned'; done: number; total: number; secondsLeft: number | null } | null;
   error: string | null;
   generation: { input: string; base: string; tuned: string | null } | null;
   generating: boolean;
@@ -98,6 +100,7 @@ export const useStudio = create<StudioState>()(() => ({
   results: {
     report: null,
     evaluating: false,
+    progress: null,
     error: null,
     generation: null,
     generating: false,

@@ -16,6 +16,10 @@ export interface StudioTestState {
   chartPoints: number;
   lastEval: { step: number; validationLoss: number; accuracy: number; macroF1: number | null } | null;
   hasReport: boolean;
+  /** The evaluation under way: examples done of total and which side; null when none runs. */
+  evalProgress: { side: 'untuned' | 'tuned'; done: number; total: number } | null;
+  /** Every progress report of the latest evaluation, in order (a test sees the count move however fast it ran). */
+  evalProgressSeen: { side: 'untuned' | 'tuned'; done: number; total: number }[];
   runs: number;
   savePending: boolean; // true while project / runs changes wait to be written to IndexedDB
   /** The meta-learning panel: what runs, the last meta-step, the saved starts, the comparison's curves. */

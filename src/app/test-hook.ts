@@ -4,6 +4,15 @@ import type { StudioTestHook, StudioTestState } from './test-hook-types.ts';
 import { useStudio } from './store.ts';
 import { useMeta } from './meta-store.ts';
 
+// The progress reports of the latest evaluation: kept here, for tests only, as the store keeps only the latest.
+const progressSeen: StudioTestState['evalProgressSeen'] = [];
+useStudio.subscribe((s, prev) => {
+  const p = s.results.progress;
+  if (!p || p === prev.results.progress) return;
+  if (!prev.results.evaluating || (prev.results.progress === null && p.done === 0)) progressSeen.length = 0;
+  progressSeen.push({ side: p.side, done: p.done, total: p.total });
+});
+
 function snapshot(): StudioTestState {
   const s = useStudio.getState();
   const run = s.runs.find((r) => r.id === s.train.runId);
@@ -21,6 +30,8 @@ function snapshot(): StudioTestState {
     chartPoints: run ? run.steps.length + run.evals.length : 0,
     lastEval: s.train.lastEval ? { ...s.train.lastEval } : null,
     hasReport: s.results.report !== null,
+    evalProgressSeen: progressSeen.map((p) => ({ ...p })),
+    evalProgress: s.results.evaluating && s.results.progress ? { side: s.results.progress.side, done: s.results.progress.done, total: s.results.progress.total } : null,
     runs: s.runs.length,
     savePending: s.savePending,
     meta: metaSnapshot(s.project.meta.startFrom),

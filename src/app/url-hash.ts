@@ -19,6 +19,7 @@ const HYPER_KEYS: { [K in keyof HyperParams]: string } = {
   earlyStopPatience: 'patience',
   seed: 'trainSeed',
   promptDropout: 'dropout',
+  evalLimit: 'evalLimit',
 };
 
 const SCHEDULES: HyperParams['schedule'][] = ['constant', 'linear', 'cosine'];

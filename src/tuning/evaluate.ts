@@ -39,6 +39,9 @@ export interface EvaluationReport {
   predictions: Prediction[];
   /** Free text: exact match, token F1, ROUGE-L (means, 0–1) and corpus chrF (0–100); null for classification. */
   text: TextScores | null;
+  /** Examples scored, and how many the split has (fewer under an evaluation limit): shown beside every metric. */
+  evaluated: number;
+  available: number;
 }
 
 /** Evaluation was stopped by the user (shouldStop) before it finished. */
@@ -136,6 +139,8 @@ export async function evaluateClassification(
     validationLoss: lossFromScores ? (lossTokens > 0 ? lossSum / lossTokens : NaN) : await validationLoss(lm, examples, extras, lm.capacity.rows),
     predictions,
     text: null,
+    evaluated: examples.length,
+    available: examples.length,
   };
 }
 
@@ -179,5 +184,7 @@ export async function evaluateGeneration(
     validationLoss: await validationLoss(lm, examples, extras, lm.capacity.rows),
     predictions,
     text,
+    evaluated: examples.length,
+    available: examples.length,
   };
 }

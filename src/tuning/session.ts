@@ -17,7 +17,13 @@ import { prepareDataset, type DatasetRequest, type PreparedDataset } from './dat
 import { tokenizerFromJson, type TextTokenizer } from './data/tokenizer.ts';
 import { renderTemplate } from './data/template.ts';
 import { encodePrompt } from './data/row-format.ts';
-import { evaluateClassification, evaluateGeneration, type EvaluationReport } from './evaluate.ts';
+import { evaluateClassification, evaluateGeneration, type EvaluateOptions, type EvaluationReport } from './evaluate.ts';
+
+export interface SessionEvalOptions {
+  /** Score only the first `limit` validation examples (a quick look); 0 or absent = all. */
+  limit?: number;
+  onProgress?: EvaluateOptions['onProgress'];
+}
 import type { EncodedExample } from './data/encoded.ts';
 import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cross-validate.ts';
 import { learningCurve, type CurveHooks, type LearningCurveResult } from './learning-curve.ts';
@@ -61,6 +67,8 @@ export class TuningSession {
   readonly inits = new Map<string, MetaInit>();
   private metaStopRequested = false;
   private discreteStopRequested = false;
+  private evalStopRequested = false;
+  private baselineCache: { dataset: PreparedDataset; lm: CausalLM; limit: number; report: EvaluationReport } | null = null;
   private cvStopRequested = false;
 
   constructor(private readonly hooks: SessionHooks = {}) {}
@@ -126,19 +134,44 @@ export class TuningSession {
     return this.dataset;
   }
 
-  async evaluate(extras: ExtraInputs): Promise<EvaluationReport> {
+  /**
+   * The validation split (its first `limit` examples when set) scored with `extras`. Progress after each engine call;
+   * stopEvaluation() ends it between calls (EvaluationStopped).
+   */
+  async evaluate(extras: ExtraInputs, options: SessionEvalOptions = {}): Promise<EvaluationReport> {
     const d = this.needData();
     if (d.validation.length === 0) throw new Error('there are no validation examples to evaluate on');
-    return this.evaluateOn(d.validation, extras);
+    const examples = options.limit ? d.validation.slice(0, options.limit) : d.validation;
+    this.evalStopRequested = false;
+    const report = await this.evaluateOn(examples, extras, { onProgress: options.onProgress, shouldStop: () => this.evalStopRequested });
+    return { ...report, available: d.validation.length };
+  }
+
+  /**
+   * The untuned model on the validation split, scored once per dataset, model and limit: it does not change when a
+   * prompt is trained, so runs after the first reuse it.
+   */
+  async baseline(options: SessionEvalOptions = {}): Promise<EvaluationReport> {
+    const key = { dataset: this.needData(), lm: this.need().lm, limit: options.limit ?? 0 };
+    const hit = this.baselineCache;
+    if (hit && hit.dataset === key.dataset && hit.lm === key.lm && hit.limit === key.limit) return hit.report;
+    const report = await this.evaluate({}, options);
+    this.baselineCache = { ...key, report };
+    return report;
+  }
+
+  /** Ends a running evaluation at its next engine call. */
+  stopEvaluation(): void {
+    this.evalStopRequested = true;
   }
 
   /** Rank classification or greedy generation with the free-text metrics, on any encoded rows of this dataset. */
-  async evaluateOn(examples: EncodedExample[], extras: ExtraInputs): Promise<EvaluationReport> {
+  async evaluateOn(examples: EncodedExample[], extras: ExtraInputs, options: EvaluateOptions = {}): Promise<EvaluationReport> {
     const { lm, tok } = this.need();
     const d = this.needData();
     return d.kind === 'classification'
-      ? evaluateClassification(lm, examples, { names: d.labels.names, tokens: d.labels.tokens }, extras)
-      : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), d.stopIds);
+      ? evaluateClassification(lm, examples, { names: d.labels.names, tokens: d.labels.tokens }, extras, options)
+      : evaluateGeneration(lm, examples, extras, (ids) => tok.decode(ids), d.stopIds, options);
   }
 
   /** K-fold cross-validation over every row (both splits) with N seeds per fold (cross-validate.ts), beside the
@@ -192,7 +225,7 @@ export class TuningSession {
       d.validation.length === 0
         ? undefined
         : async (step: number) => {
-            const report = await this.evaluate(trainer.currentExtras().extras);
+            const report = await this.evaluate(trainer.currentExtras().extras, { limit: config.evalLimit });
             return { step, validationLoss: report.validationLoss, accuracy: report.accuracy, macroF1: report.macroF1 };
           };
     const start = !resume && config.startFrom ? { params: this.startParams(config) } : undefined;

@@ -20,6 +20,8 @@ export interface TrainConfig {
   promptDropout: number;
   /** Name of a saved initialisation (meta-learned or multitask) to start from instead of the method's init. */
   startFrom?: string | null;
+  /** Evaluate on the first N validation examples only (a quick look); 0 = all of them. */
+  evalLimit: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {
@@ -36,6 +38,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {
   earlyStopPatience: 0,
   seed: 42,
   promptDropout: 0,
+  evalLimit: 0,
 };
 
 /** Every problem with a config, as sentences that say what to change. Empty when it is valid. */
@@ -54,5 +57,6 @@ export function checkTrainConfig(c: TrainConfig): string[] {
   if (!(c.evalEvery >= 0)) p.push(`evaluate-every must be ≥ 0 (got ${c.evalEvery})`);
   if (!(c.earlyStopPatience >= 0)) p.push(`early-stop patience must be ≥ 0 (got ${c.earlyStopPatience})`);
   if (!(c.promptDropout >= 0 && c.promptDropout < 1)) p.push(`virtual-token dropout must be in [0, 1) (got ${c.promptDropout})`);
+  if (!(Number.isInteger(c.evalLimit) && c.evalLimit >= 0)) p.push(`evaluation limit must be a whole number ≥ 0, 0 for all (got ${c.evalLimit})`);
   return p;
 }

@@ -9,10 +9,11 @@ import type { MetaChoice, TaskSource } from '../tuning/meta/meta-session.ts';
 import type { BaselineRequest, BaselineRow, BaselineRowId } from '../tuning/discrete/baselines.ts';
 import type { TextScores } from '../tuning/metrics/generation.ts';
 import type { CvResult, CvRun, MetricSummary } from '../tuning/cross-validate.ts';
+import type { CurveRun, LearningCurveResult } from '../tuning/learning-curve.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 export type { BaselineRequest, BaselineRow, BaselineRowId };
-export type { TextScores, CvResult, CvRun, MetricSummary };
+export type { TextScores, CvResult, CvRun, MetricSummary, CurveRun, LearningCurveResult };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -23,6 +24,7 @@ export type StudioErrorCode =
   | 'too-large'
   | 'diverged'
   | 'busy'
+  | 'stopped' // the user stopped it (an evaluation, between engine calls)
   | 'internal';
 
 export interface StudioErrorInfo {
@@ -160,6 +162,9 @@ export interface EvalSide {
   /** Free text: exact match, token F1, ROUGE-L (0–1) and chrF (0–100) over the validation split. */
   text: TextScores | null;
   examples: EvalExample[];
+  /** Examples scored, of the validation split's (fewer under an evaluation limit). */
+  evaluated: number;
+  available: number;
 }
 
 export interface EvalExample {
@@ -180,6 +185,13 @@ export interface CrossValidationRequest {
   seeds: number;
   /** A hand-written instruction scored on the same folds (before the template); '' or absent = none. */
   instruction?: string;
+}
+
+/** A learning curve: prompts trained from scratch on nested subsets of the training split (sizes), N seeds each. */
+export interface LearningCurveRequest {
+  config: TrainConfig;
+  sizes: number[];
+  seeds: number;
 }
 
 export type RunPhase = 'idle' | 'training' | 'paused' | 'evaluating' | 'done' | 'stopped' | 'failed';
@@ -256,7 +268,11 @@ export type StudioEvent =
   | { type: 'baseline-progress'; row: BaselineRowId; message: string; fraction: number }
   | { type: 'baseline-row'; row: BaselineRow }
   | { type: 'cv-progress'; message: string; fraction: number }
-  | { type: 'cv-run'; run: CvRun; done: number; total: number };
+  | { type: 'lc-progress'; message: string; fraction: number }
+  | { type: 'lc-run'; run: CurveRun; done: number; total: number }
+  | { type: 'cv-run'; run: CvRun; done: number; total: number }
+  // Evaluation of the untuned model or the tuned prompt: examples done of total, seconds left (null until measurable).
+  | { type: 'eval-progress'; side: 'untuned' | 'tuned'; done: number; total: number; secondsLeft: number | null };
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
@@ -274,7 +290,9 @@ export interface StudioWorkerApi {
   pause(): Promise<void>;
   resume(): Promise<void>;
   stop(): Promise<void>;
-  evaluate(): Promise<EvalReport>;
+  /** The untuned model (scored once per dataset, model and limit) and the tuned prompt; `limit`: the first N
+   *  validation examples only, 0 = all. Progress arrives as eval-progress events; stop() ends it. */
+  evaluate(limit?: number): Promise<EvalReport>;
   /** temperature 0 or top-k 1 = greedy; otherwise a draw from the top k (0 = whole vocabulary), fixed by `seed`. */
   generate(input: string, options: { maxTokens: number; temperature: number; topK: number; seed?: number }): Promise<{ base: string; tuned: string | null }>;
   inspect(topK: number): Promise<NearestTokens[]>;
@@ -295,7 +313,10 @@ export interface StudioWorkerApi {
   stopBaselines(): Promise<void>;
   /** K-fold cross-validation × seeds over every row ('cv-progress' and 'cv-run' events); a stop keeps finished runs. */
   crossValidate(request: CrossValidationRequest): Promise<CvResult>;
+  /** Stops a cross-validation or a learning curve between steps. */
   stopCrossValidation(): Promise<void>;
+  /** A learning curve on the validation split ('lc-progress' and 'lc-run' events); stopCrossValidation() stops it. */
+  learningCurve(request: LearningCurveRequest): Promise<LearningCurveResult>;
   /** The current soft prompt's nearest tokens as a hard prompt, with its validation accuracy. */
   readOutSoftPrompt(): Promise<SoftReadOut>;
 }

@@ -21,6 +21,7 @@ import type {
   StudioEventListener, StudioWorkerApi, TrainConfig,
 } from './protocol.ts';
 import { asStudioError, StudioError } from './errors.ts';
+import { EvaluationStopped } from '../tuning/evaluate.ts';
 
 let listener: StudioEventListener | null = null;
 let pageUrl = self.location.href;
@@ -115,6 +116,18 @@ function evalSide(r: EvaluationReport): EvalSide {
     confusion: r.confusion,
     text: r.text,
     examples: r.predictions.map((p) => ({ input: p.input, expected: p.expected, predicted: p.predicted, correct: p.correct, margin: p.margin, scores: p.scores })),
+    evaluated: r.evaluated,
+    available: r.available,
+  };
+}
+
+/** Progress events for one side of an evaluation, with the time left extrapolated from the rate so far. */
+function evalProgress(side: 'untuned' | 'tuned'): (done: number, total: number) => void {
+  const t0 = performance.now();
+  emit({ type: 'eval-progress', side, done: 0, total: 0, secondsLeft: null });
+  return (done, total) => {
+    const elapsed = (performance.now() - t0) / 1000;
+    emit({ type: 'eval-progress', side, done, total, secondsLeft: done > 0 ? (elapsed / done) * (total - done) : null });
   };
 }
 
@@ -302,18 +315,23 @@ const api: StudioWorkerApi = {
   },
   async stop() {
     session.trainer?.stop();
+    session.stopEvaluation();
   },
 
-  async evaluate(): Promise<EvalReport> {
+  async evaluate(limit = 0): Promise<EvalReport> {
     try {
       emit({ type: 'phase', phase: 'evaluating', message: 'evaluating the untuned model and the tuned prompt' });
-      const baseline = await session.evaluate({});
+      const baseline = await session.baseline({ limit, onProgress: evalProgress('untuned') });
       const extras = session.tunedExtras();
-      const tuned = extras ? await session.evaluate(extras) : null;
+      const tuned = extras ? await session.evaluate(extras, { limit, onProgress: evalProgress('tuned') }) : null;
       // The badge goes back to how the run ended (a stopped run stays "stopped").
       emit({ type: 'phase', phase: lastRunPhase, message: lastRunPhase === 'stopped' ? 'stopped, then evaluated' : 'evaluated' });
       return { kind: baseline.kind, labels: baseline.labels, baseline: evalSide(baseline), tuned: tuned ? evalSide(tuned) : null };
     } catch (e) {
+      if (e instanceof EvaluationStopped) {
+        emit({ type: 'phase', phase: lastRunPhase, message: 'evaluation stopped' });
+        throw new StudioError('stopped', 'evaluation stopped before it finished; press Evaluate to score again');
+      }
       throw asStudioError(e, 'bad-input');
     }
   },
@@ -422,6 +440,16 @@ const api: StudioWorkerApi = {
 
   async stopCrossValidation() {
     session.stopCrossValidation();
+  },
+
+  learningCurve(request) {
+    return exclusive(async () => {
+      if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: the curve trains on its training split.');
+      return session.learningCurve(request.config, request.sizes, request.seeds, {
+        onProgress: (message, fraction) => emit({ type: 'lc-progress', message, fraction }),
+        onRun: (run, done, total) => emit({ type: 'lc-run', run, done, total }),
+      });
+    });
   },
 
   readOutSoftPrompt() {

@@ -3,15 +3,16 @@ import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
 import { patch, updateRun, useStudio } from '../store.ts';
 
+/** The untuned model and the tuned prompt on the validation split (its first N under the evaluation limit). */
 export async function evaluate(): Promise<void> {
-  patch('results', { evaluating: true, error: null });
+  patch('results', { evaluating: true, progress: null, error: null });
   try {
-    const report = await studio.evaluate();
-    patch('results', { report, evaluating: false });
+    const report = await studio.evaluate(useStudio.getState().project.hyper.evalLimit);
+    patch('results', { report, evaluating: false, progress: null });
     const { runId } = useStudio.getState().train;
     if (runId !== null && report.tuned !== null) updateRun(runId, { report });
   } catch (e) {
-    patch('results', { evaluating: false, error: errorText(e) });
+    patch('results', { evaluating: false, progress: null, error: errorText(e) });
   }
 }
 

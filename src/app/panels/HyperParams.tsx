@@ -40,6 +40,7 @@ const FIELDS: FieldSpec[] = [
   { key: 'beta2', label: 'β2', min: 0, max: 0.99999, title: 'AdamW β2' },
   { key: 'seed', label: 'seed', integer: true, min: 0, title: 'initialisation and batch order' },
   { key: 'promptDropout', label: 'virtual-token dropout', min: 0, max: 0.9, title: 'dropout on the virtual tokens while training; 0 = off' },
+  { key: 'evalLimit', label: 'evaluation limit', integer: true, min: 0, title: 'score only the first N validation examples, for a quick look on a large model (every figure says how many); 0 = all' },
 ];
 
 /** Hints the form can give at once; the worker validates the config with checkTrainConfig and has the last word. */

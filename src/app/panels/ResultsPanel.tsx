@@ -4,12 +4,23 @@
 import { evaluate } from '../actions/results.ts';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { Panel } from '../components/Panel.tsx';
-import { useStudio } from '../store.ts';
+import { useStudio, type ResultsSlice } from '../store.ts';
 import { EvalSideView } from './EvalSideView.tsx';
 import { CrossValidateView } from './CrossValidateView.tsx';
 import { ExamplesTable } from './ExamplesTable.tsx';
 import { NearestTokensView } from './NearestTokensView.tsx';
 import { Playground } from './Playground.tsx';
+
+/** "Scoring 12 / 48 (tuned prompt), ~40 s left", as the worker reports each engine call. */
+function EvalProgressLine({ progress }: { progress: ResultsSlice['progress'] }) {
+  const what = progress?.side === 'tuned' ? 'tuned prompt' : 'untuned model';
+  const left = progress?.secondsLeft != null && progress.done < progress.total ? `, ~${Math.max(1, Math.round(progress.secondsLeft))} s left` : '';
+  return (
+    <p className="progress-line" role="status" data-testid="results.progress">
+      {progress && progress.total > 0 ? `Scoring ${progress.done} / ${progress.total} (${what})${left}` : 'Scoring the validation examples with and without the prompt…'}
+    </p>
+  );
+}
 
 export function ResultsPanel() {
   const results = useStudio((s) => s.results);
@@ -28,14 +39,15 @@ export function ResultsPanel() {
       }
     >
       <ErrorLine error={results.error} testId="results.error" />
-      {results.evaluating && <p className="progress-line">Scoring the validation examples with and without the prompt…</p>}
+      {results.evaluating && <EvalProgressLine progress={results.progress} />}
       {report ? (
         <>
           <p className="hint">
             {report.kind === 'classification'
               ? 'Rank classification over the labels'
               : 'Greedy generation: exact match (strict), token F1 (SQuAD), ROUGE-L (rouge_score) and chrF (sacreBLEU)'}{' '}
-            on the validation split.
+            on {report.baseline.evaluated < report.baseline.available ? `the first ${report.baseline.evaluated} of ${report.baseline.available} examples of` : `all ${report.baseline.available} examples of`} the
+            validation split.
           </p>
           <div className="side-by-side">
             <EvalSideView title="Untuned model" side={report.baseline} labels={report.labels} id="baseline" />
