@@ -1,7 +1,7 @@
 // Keeps the project and the runs in IndexedDB (idb-keyval), so a reload restores the studio exactly: written
 // 400 ms after the last change (a run's curves change every frame while training), read once at start.
 import { del, get, keys, set } from 'idb-keyval';
-import { DEFAULT_CV, defaultProject, type Project, type RunRecord } from './project.ts';
+import { DEFAULT_CURVE, DEFAULT_CV, defaultProject, type Project, type RunRecord } from './project.ts';
 import { useStudio } from './store.ts';
 
 const PROJECT_KEY = 'soft-prompt-studio/project/v1';
@@ -26,6 +26,7 @@ function mergeProject(stored: Partial<Project> | undefined): Project {
     meta: { ...base.meta, ...stored.meta },
     prompts: { ...base.prompts, ...stored.prompts },
     cv: { ...DEFAULT_CV, ...stored.cv },
+    curve: { ...DEFAULT_CURVE, ...stored.curve },
     rows: Array.isArray(stored.rows) && stored.rows.length > 0 ? stored.rows : base.rows,
   };
 }

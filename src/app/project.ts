@@ -67,10 +67,19 @@ export interface CvSetup {
 
 export const DEFAULT_CV: CvSetup = { folds: 3, seeds: 1 };
 
+/** The learning curve's choices (Results panel): training-set sizes (comma-separated) and seeds per size. */
+export interface CurveSetup {
+  sizes: string;
+  seeds: number;
+}
+
+export const DEFAULT_CURVE: CurveSetup = { sizes: '8,16,32,64', seeds: 1 };
+
 export interface Project extends Setup {
   meta: MetaSetup;
   prompts: PromptsSetup;
   cv?: CvSetup;
+  curve?: CurveSetup;
   rows: DataRow[];
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;

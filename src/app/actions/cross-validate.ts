@@ -1,9 +1,9 @@
-// Cross-validation requests: K folds × N seeds with the current method and hyper-parameters, each trained from
+// Cross-validation and learning-curve requests: K folds × N seeds with the current method and hyper-parameters, each trained from
 // scratch in the worker (tuning/cross-validate.ts); stopping keeps the runs that finished.
 import { studio } from '../connect.ts';
-import { patchCv } from '../cv-store.ts';
+import { patchCurve, patchCv } from '../cv-store.ts';
 import { errorText } from '../errors.ts';
-import { DEFAULT_CV, trainConfigOf } from '../project.ts';
+import { DEFAULT_CURVE, DEFAULT_CV, trainConfigOf } from '../project.ts';
 import { useStudio } from '../store.ts';
 import { validateTable } from './data.ts';
 
@@ -26,4 +26,23 @@ export async function crossValidate(): Promise<void> {
 
 export async function stopCrossValidation(): Promise<void> {
   await studio.stopCrossValidation();
+}
+
+/** A learning curve on the current split: nested training subsets of the sizes asked, N seeds each. */
+export async function learningCurve(): Promise<void> {
+  const s = useStudio.getState();
+  if (s.model.state !== 'ready') return patchCurve({ error: 'Load a model first (Model panel).' });
+  const { sizes, seeds } = s.project.curve ?? DEFAULT_CURVE;
+  const list = sizes.split(',').map((x) => Number(x.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1)) return patchCurve({ error: `sizes must be whole numbers ≥ 1 separated by commas (got "${sizes}")` });
+  patchCurve({ running: true, error: null, runs: [], result: null, progress: null, total: list.length * seeds });
+  try {
+    const summary = await validateTable();
+    if (!summary?.ok) throw new Error('the data has errors: fix them in the Data panel first');
+    const config = { ...trainConfigOf(s.project), evalEvery: 0, earlyStopPatience: 0, startFrom: null };
+    const result = await studio.learningCurve({ config, sizes: list, seeds });
+    patchCurve({ running: false, result, runs: result.runs, progress: null });
+  } catch (e) {
+    patchCurve({ running: false, error: errorText(e), progress: null });
+  }
 }

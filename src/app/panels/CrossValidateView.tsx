@@ -6,6 +6,7 @@ import { NumberField } from '../components/NumberField.tsx';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { useCv } from '../cv-store.ts';
 import { useEngineJob } from '../engine-busy.ts';
+import { LearningCurveView } from './LearningCurveView.tsx';
 import { fixed } from '../format.ts';
 import { DEFAULT_CV } from '../project.ts';
 import { updateProject, useStudio } from '../store.ts';
@@ -135,6 +136,7 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
         </div>
       )}
       <ErrorLine error={state.error} testId="cv.error" />
+      <LearningCurveView disabled={disabled} />
     </section>
   );
 }
