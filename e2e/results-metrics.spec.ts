@@ -6,7 +6,7 @@ import { StudioPage } from './pages/StudioPage.ts';
 // a free-text task shows exact match, token F1, ROUGE-L and chrF for the untuned model and the tuned prompt, and
 // the predictions side by side with a filter for the changed ones; cross-validation over 3 folds shows mean ±
 // std for the tuned prompt beside the untuned model and a hand-written instruction on the same folds, and a stop
-// keeps the runs that finished.
+// keeps the runs that finished; a learning curve over nested training sizes is drawn beside the untuned model.
 
 test('free text: the four metrics and the predictions side by side', async ({ page }) => {
   test.setTimeout(420_000);
@@ -112,5 +112,33 @@ test('cross-validate: 3 folds give mean ± std beside the untuned model and a ha
   expect(kept).toBeLessThan(6);
   expect((await r.cvCell('tuned', 'accuracy')).values).toHaveLength(kept);
   await expect(page.getByTestId('cv.error')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('learning curve: nested training sizes plotted against the untuned model', async ({ page }) => {
+  test.setTimeout(420_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const app = new StudioPage(page);
+  await app.open();
+  await app.waitForDevice();
+  await app.waitForModel();
+  await app.data.template.fill('Review: {input}\nCode:');
+  await app.data.pasteRows(TABLE);
+  await app.waitFor('the pasted table to be accepted', (s) => s.datasetOk === true);
+  await app.method.setHyper('steps', 2);
+  await page.getByTestId('lc.sizes').fill('4, 8');
+  await page.getByTestId('lc.start').click();
+  await expect(page.getByTestId('lc.progress')).toBeVisible();
+  await expect(app.train.start).toBeDisabled();
+  await expect(page.getByTestId('lc.table')).toHaveAttribute('data-stopped', 'false', { timeout: 300_000 });
+  await expect(page.getByTestId('lc.chart')).toHaveAttribute('data-points', '2');
+  await expect(page.getByTestId('lc.point')).toHaveCount(2);
+  expect(await page.getByTestId('lc.point').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-size'))))).toEqual([4, 8]);
+  const base = Number(await page.getByTestId('lc.baseline-accuracy').getAttribute('data-value'));
+  expect(base).toBeGreaterThanOrEqual(0);
+  expect(base).toBeLessThanOrEqual(1);
+  await expect(app.train.start).toBeEnabled();
+  await expect(page.getByTestId('lc.error')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
