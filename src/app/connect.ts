@@ -6,7 +6,7 @@ import { frameBatcher } from './frame-batch.ts';
 import { patch, setDevice, updateRun, useStudio } from './store.ts';
 import { patchMeta, useMeta } from './meta-store.ts';
 import { patchPrompts, usePrompts } from './prompts-store.ts';
-import { patchCurve, patchCv, useCurve, useCv } from './cv-store.ts';
+import { patchBrittle, patchCurve, patchCv, useCurve, useCv } from './cv-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -74,6 +74,9 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'cv-run':
       patchCv({ runs: [...useCv.getState().runs, event.run], total: event.total });
+      break;
+    case 'br-progress':
+      patchBrittle({ progress: { message: event.message, fraction: event.fraction } });
       break;
     case 'lc-progress':
       patchCurve({ progress: { message: event.message, fraction: event.fraction } });

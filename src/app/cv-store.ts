@@ -1,7 +1,7 @@
 // Cross-validation's live state (its own small store, beside the studio's): runs as they finish, progress, the
 // summary when it ends (or is stopped). The choices (folds, seeds) live in the project (project.cv).
 import { create } from 'zustand';
-import type { CurveRun, CvResult, CvRun, LearningCurveResult } from '../worker/protocol.ts';
+import type { BrittlenessResult, CurveRun, CvResult, CvRun, LearningCurveResult } from '../worker/protocol.ts';
 
 export interface CvState {
   running: boolean;
@@ -32,4 +32,18 @@ export const useCurve = create<CurveState>()(() => ({ running: false, progress: 
 
 export function patchCurve(value: Partial<CurveState>): void {
   useCurve.setState(value);
+}
+
+/** Brittleness's live state (Results panel). */
+export interface BrittleState {
+  running: boolean;
+  progress: { message: string; fraction: number } | null;
+  result: BrittlenessResult | null;
+  error: string | null;
+}
+
+export const useBrittle = create<BrittleState>()(() => ({ running: false, progress: null, result: null, error: null }));
+
+export function patchBrittle(value: Partial<BrittleState>): void {
+  useBrittle.setState(value);
 }

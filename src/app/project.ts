@@ -80,6 +80,8 @@ export interface Project extends Setup {
   prompts: PromptsSetup;
   cv?: CvSetup;
   curve?: CurveSetup;
+  /** Template variants for brittleness, one per line ('' = the defaults from the template). */
+  variants?: string;
   rows: DataRow[];
   pasteText: string; // kept so a paste with errors is never lost
   hubId: string;

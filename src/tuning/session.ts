@@ -27,6 +27,7 @@ export interface SessionEvalOptions {
 import type { EncodedExample } from './data/encoded.ts';
 import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cross-validate.ts';
 import { learningCurve, type CurveHooks, type LearningCurveResult } from './learning-curve.ts';
+import { defaultVariants, measureBrittleness, parseVariants, type BrittlenessResult, type BrittlenessSetup } from './brittleness.ts';
 import { Trainer, trainSetupProblems, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import type { TrainConfig } from './train-config.ts';
 import { peftConfig } from './export/peft-config.ts';
@@ -200,6 +201,23 @@ export class TuningSession {
       ...hooks,
       shouldStop: () => this.cvStopRequested,
     });
+  }
+
+  /** The untuned model, the hand-written instruction (when given) and the tuned prompt (when trained) scored on the
+   *  validation split under template variants (brittleness.ts); `variants`: one template per line, '' = the
+   *  defaults from the dataset's template. Stopped by stopCrossValidation() too. */
+  async brittleness(request: { variants: string; instruction: string }, hooks: { onProgress?(message: string, fraction: number): void } = {}): Promise<BrittlenessResult> {
+    const { tok } = this.need();
+    const d = this.needData();
+    if (d.validation.length === 0) throw new Error('brittleness is measured on the validation split, and it is empty');
+    this.cvStopRequested = false;
+    const variants = request.variants.trim() ? parseVariants(request.variants) : defaultVariants(d.template);
+    const setups: BrittlenessSetup[] = [{ name: 'untuned', textBefore: '', extras: {} }];
+    if (request.instruction.trim()) setups.push({ name: 'instruction', textBefore: instructionText(request.instruction), extras: {} });
+    const tuned = this.tunedExtras();
+    if (tuned) setups.push({ name: 'tuned', textBefore: '', extras: tuned });
+    const render = (template: string, textBefore: string) => withTextBefore(tok, template, d.validation, textBefore, d.chatTemplate);
+    return measureBrittleness({ render, evaluate: (ex, extras) => this.evaluateOn(ex, extras) }, variants, setups, { ...hooks, shouldStop: () => this.cvStopRequested });
   }
 
   /** Stops a cross-validation or a learning curve between steps. */

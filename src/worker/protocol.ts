@@ -10,10 +10,12 @@ import type { BaselineRequest, BaselineRow, BaselineRowId } from '../tuning/disc
 import type { TextScores } from '../tuning/metrics/generation.ts';
 import type { CvResult, CvRun, MetricSummary } from '../tuning/cross-validate.ts';
 import type { CurveRun, LearningCurveResult } from '../tuning/learning-curve.ts';
+import type { BrittlenessResult, BrittlenessRow, TemplateVariant } from '../tuning/brittleness.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 export type { BaselineRequest, BaselineRow, BaselineRowId };
 export type { TextScores, CvResult, CvRun, MetricSummary, CurveRun, LearningCurveResult };
+export type { BrittlenessResult, BrittlenessRow, TemplateVariant };
 
 /** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
 export type StudioErrorCode =
@@ -187,6 +189,12 @@ export interface CrossValidationRequest {
   instruction?: string;
 }
 
+/** Brittleness: the untuned model, a hand-written instruction and the tuned prompt under template variants. */
+export interface BrittlenessRequest {
+  variants: string; // one template per line (\n for a line break); '' = the defaults from the dataset's template
+  instruction: string; // '' = no instruction row
+}
+
 /** A learning curve: prompts trained from scratch on nested subsets of the training split (sizes), N seeds each. */
 export interface LearningCurveRequest {
   config: TrainConfig;
@@ -268,6 +276,7 @@ export type StudioEvent =
   | { type: 'baseline-progress'; row: BaselineRowId; message: string; fraction: number }
   | { type: 'baseline-row'; row: BaselineRow }
   | { type: 'cv-progress'; message: string; fraction: number }
+  | { type: 'br-progress'; message: string; fraction: number }
   | { type: 'lc-progress'; message: string; fraction: number }
   | { type: 'lc-run'; run: CurveRun; done: number; total: number }
   | { type: 'cv-run'; run: CvRun; done: number; total: number }
@@ -315,6 +324,8 @@ export interface StudioWorkerApi {
   crossValidate(request: CrossValidationRequest): Promise<CvResult>;
   /** Stops a cross-validation or a learning curve between steps. */
   stopCrossValidation(): Promise<void>;
+  /** Scores under template variants ('br-progress' events); stopCrossValidation() stops it, keeping what finished. */
+  brittleness(request: BrittlenessRequest): Promise<BrittlenessResult>;
   /** A learning curve on the validation split ('lc-progress' and 'lc-run' events); stopCrossValidation() stops it. */
   learningCurve(request: LearningCurveRequest): Promise<LearningCurveResult>;
   /** The current soft prompt's nearest tokens as a hard prompt, with its validation accuracy. */

@@ -442,6 +442,13 @@ const api: StudioWorkerApi = {
     session.stopCrossValidation();
   },
 
+  brittleness(request) {
+    return exclusive(async () => {
+      if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: brittleness is measured on its validation split.');
+      return session.brittleness(request, { onProgress: (message, fraction) => emit({ type: 'br-progress', message, fraction }) });
+    });
+  },
+
   learningCurve(request) {
     return exclusive(async () => {
       if (!session.dataset) throw new StudioError('bad-input', 'Set a dataset without errors first: the curve trains on its training split.');

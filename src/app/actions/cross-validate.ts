@@ -1,7 +1,7 @@
 // Cross-validation and learning-curve requests: K folds × N seeds with the current method and hyper-parameters, each trained from
 // scratch in the worker (tuning/cross-validate.ts); stopping keeps the runs that finished.
 import { studio } from '../connect.ts';
-import { patchCurve, patchCv } from '../cv-store.ts';
+import { patchBrittle, patchCurve, patchCv } from '../cv-store.ts';
 import { errorText } from '../errors.ts';
 import { DEFAULT_CURVE, DEFAULT_CV, trainConfigOf } from '../project.ts';
 import { useStudio } from '../store.ts';
@@ -44,5 +44,20 @@ export async function learningCurve(): Promise<void> {
     patchCurve({ running: false, result, runs: result.runs, progress: null });
   } catch (e) {
     patchCurve({ running: false, error: errorText(e), progress: null });
+  }
+}
+
+/** Brittleness: the untuned model, the hand-written instruction and the tuned prompt under template variants. */
+export async function measureBrittleness(): Promise<void> {
+  const s = useStudio.getState();
+  if (s.model.state !== 'ready') return patchBrittle({ error: 'Load a model first (Model panel).' });
+  patchBrittle({ running: true, error: null, result: null, progress: null });
+  try {
+    const summary = await validateTable();
+    if (!summary?.ok) throw new Error('the data has errors: fix them in the Data panel first');
+    const result = await studio.brittleness({ variants: s.project.variants ?? '', instruction: s.project.prompts.instruction });
+    patchBrittle({ running: false, result, progress: null });
+  } catch (e) {
+    patchBrittle({ running: false, error: errorText(e), progress: null });
   }
 }

@@ -6,6 +6,7 @@ import { NumberField } from '../components/NumberField.tsx';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { useCv } from '../cv-store.ts';
 import { useEngineJob } from '../engine-busy.ts';
+import { BrittlenessView } from './BrittlenessView.tsx';
 import { LearningCurveView } from './LearningCurveView.tsx';
 import { fixed } from '../format.ts';
 import { DEFAULT_CV } from '../project.ts';
@@ -137,6 +138,7 @@ export function CrossValidateView({ disabled }: { disabled: boolean }) {
       )}
       <ErrorLine error={state.error} testId="cv.error" />
       <LearningCurveView disabled={disabled} />
+      <BrittlenessView disabled={disabled} />
     </section>
   );
 }
