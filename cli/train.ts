@@ -1,6 +1,8 @@
 // npm run train -- --model <dir|hub id> --data <file> --method prompt|prefix|ptuning [--virtual-tokens N]
 //   [--steps N] [--lr X] [--batch N] [--seed S] [--template T] [--out DIR] [--json] [--eval-every N] [--dropout P]
 //   [--init meta:<file>]   start from a saved initialisation (npm run meta-train writes one)
+//   [--eval-limit N]   evaluate on the first N validation examples only (a quick look; every metric line says so);
+//   with --json, evaluation progress arrives as {"evaluating": "untuned"|"tuned", "done", "total"} lines
 //   [--chat-template | --no-chat-template]   rows through the tokenizer's chat template (default: on for a model
 //   whose name says instruct / -it / chat and whose tokenizer has one, off otherwise)
 // npm run train -- --method pez|autoprompt [--virtual-tokens N] [--steps N] [--lr X] [--candidates K]: discovers a
@@ -61,6 +63,7 @@ function parseFlags() {
     seed: { type: 'string' },
     template: { type: 'string' },
     'eval-every': { type: 'string' },
+    'eval-limit': { type: 'string' },
     dropout: { type: 'string' },
     init: { type: 'string' },
     candidates: { type: 'string' },
@@ -128,6 +131,7 @@ const config: TrainConfig = {
   evalEvery: num(a['eval-every'], 'eval-every') ?? Math.max(1, Math.floor(steps / 4)),
   warmupSteps: Math.max(0, Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(steps / 10))),
   promptDropout: num(a.dropout, 'dropout') ?? 0,
+  evalLimit: num(a['eval-limit'], 'eval-limit') ?? 0,
 };
 {
   const P = method.virtualTokens;
@@ -229,6 +233,11 @@ if (folds !== undefined || (seeds ?? 1) > 1) {
 }
 
 const session = await openHarness();
+// Evaluation progress, as it happens (page.evaluate answers only at the end): JSON lines with --json, else a line.
+await session.page.exposeFunction('__cliProgress', (p: { side: string; done: number; total: number }) => {
+  if (a.json) console.log(JSON.stringify({ evaluating: p.side, done: p.done, total: p.total }));
+  else if (p.done === p.total) console.log(`scored ${p.total} validation examples (${p.side})`);
+});
 try {
   const req: HarnessTrainRequest = {
     model,

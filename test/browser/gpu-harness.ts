@@ -45,6 +45,8 @@ declare global {
       learningCurve: (req: HarnessCurveRequest) => Promise<{ adapter: string; lines: object[] }>;
       ready: boolean;
     };
+    /** Set by cli/train.ts (page.exposeFunction): evaluation progress reaches the terminal as it happens. */
+    __cliProgress?: (p: { side: 'untuned' | 'tuned'; done: number; total: number }) => Promise<void>;
   }
 }
 
@@ -82,8 +84,9 @@ export interface HarnessPrediction {
 }
 
 /** The JSON metrics of one evaluation: accuracy and macro-F1, and for free text exact match, token F1, ROUGE-L, chrF. */
+/** A report's metrics for the CLI's JSON, with how many validation examples they come from (an evaluation limit). */
 function metricsJson(r: EvaluationReport): Record<string, number | null> {
-  const base = { accuracy: r.accuracy, macro_f1: r.macroF1 };
+  const base = { accuracy: r.accuracy, macro_f1: r.macroF1, examples: r.evaluated, of: r.available };
   return r.text ? { ...base, exact_match: r.text.exactMatch, token_f1: r.text.tokenF1, rouge_l: r.text.rougeL, chrf: r.text.chrf } : base;
 }
 
@@ -118,10 +121,12 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
   await session.loadModel(files, gpu, { rows: Math.max(8, req.config.batchSize), tokens: 256 });
   const d = session.setDataset({ ...req.data, seed: req.config.seed }, req.config.method.virtualTokens);
   if (!d.ok) throw new Error(`the data has errors:\n${d.errors.map((e) => e.message).join('\n')}`);
-  const baseline = await session.evaluate({});
+  const progress = (side: 'untuned' | 'tuned') => (done: number, total: number) => window.__cliProgress?.({ side, done, total });
+  const limit = req.config.evalLimit;
+  const baseline = await session.baseline({ limit, onProgress: progress('untuned') });
   const start = req.startFile ? session.addInit(fromBase64(req.startFile)) : null;
   const outcome = await session.train(start ? { ...req.config, startFrom: start.name } : req.config);
-  const tuned = await session.evaluate(session.tunedExtras() ?? {});
+  const tuned = await session.evaluate(session.tunedExtras() ?? {}, { limit, onProgress: progress('tuned') });
   lines.push({
     method: req.config.method.method,
     start: start ? `meta-learned: ${start.name}` : `${req.config.method.method} default init`,
