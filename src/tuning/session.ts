@@ -29,9 +29,10 @@ import { crossValidate, type CvHooks, type CvOptions, type CvResult } from './cr
 import { learningCurve, type CurveHooks, type LearningCurveResult } from './learning-curve.ts';
 import { defaultVariants, measureBrittleness, parseVariants, type BrittlenessResult, type BrittlenessSetup } from './brittleness.ts';
 import { Trainer, trainSetupProblems, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
-import type { TrainConfig } from './train-config.ts';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './train-config.ts';
+import type { MethodOptions } from './methods/method.ts';
 import { peftConfig } from './export/peft-config.ts';
-import { buildAdapterFiles, zipAdapter } from './export/adapter.ts';
+import { buildAdapterFiles, readAdapter, zipAdapter } from './export/adapter.ts';
 import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
 import { writeSafetensors } from '../engine/io/safetensors.ts';
 import { initMismatch, readInitFile, writeInitFile, type MetaInit } from './meta/init-file.ts';
@@ -370,6 +371,24 @@ export class TuningSession {
     const { state } = readCheckpointFile(bytes, this.checkpointModel());
     this.trainer = new Trainer(lm, state.config, d.train, { params: state.params, state });
     return state;
+  }
+
+  /** Loads a PEFT adapter (the zip, or its two files) made for this model as the current prompt: evaluation, the
+   *  playground and export use it, and training can continue from it (fresh optimiser state: PEFT keeps none).
+   *  Prompt tuning and P-tuning adapters become a prompt table, prefix tuning a prefix (as PEFT stores them). */
+  importAdapter(input: Uint8Array | Record<string, Uint8Array>): { method: MethodOptions; peftType: string } {
+    const { lm } = this.need();
+    const d = this.needData();
+    const adapter = readAdapter(input, lm.config);
+    const P = adapter.config.num_virtual_tokens;
+    const method: MethodOptions =
+      adapter.kind === 'prefix'
+        ? { method: 'prefix', virtualTokens: P, projection: false, encoderHidden: 128 }
+        : { method: 'prompt', virtualTokens: P, init: 'random', initText: '' };
+    const params: Params = { [adapter.kind === 'prefix' ? 'embedding.weight' : 'prompt_embeddings']: { shape: [...adapter.table.shape], data: Float32Array.from(adapter.table.data) } };
+    const config: TrainConfig = { ...(this.trainer?.config ?? DEFAULT_TRAIN_CONFIG), method, startFrom: null };
+    this.trainer = new Trainer(lm, config, d.train, { params });
+    return { method, peftType: adapter.config.peft_type };
   }
 
   /** A copy of a saved start's parameters for this run's method, or an error that says what does not fit. */

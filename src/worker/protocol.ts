@@ -307,6 +307,9 @@ export interface StudioWorkerApi {
   inspect(topK: number): Promise<NearestTokens[]>;
   exportResult(kind: ExportKind): Promise<ExportedFile>;
   importCheckpoint(bytes: Uint8Array): Promise<{ steps: number; method: MethodOptions }>;
+  /** A PEFT adapter made for the loaded model (its zip, or adapter_config.json + adapter_model.safetensors by
+   *  name) becomes the current prompt. */
+  importAdapter(files: Uint8Array | Record<string, Uint8Array>): Promise<{ method: MethodOptions; peftType: string }>;
   /** Meta-trains (or multitask-trains) a start over other tasks; progress as 'meta-step' events. */
   metaTrain(request: MetaTrainRequest): Promise<InitSummary>;
   stopMeta(): Promise<void>;

@@ -374,6 +374,15 @@ const api: StudioWorkerApi = {
     }
   },
 
+  async importAdapter(files) {
+    if (busy()) throw new StudioError('busy', 'A run is in progress: stop it before importing an adapter.');
+    try {
+      return session.importAdapter(files);
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
   metaTrain(req) {
     return exclusive(async () => {
       const total = req.choice.steps;

@@ -44,3 +44,20 @@ export async function importCheckpoint(file: File): Promise<void> {
     patch('exports', { busy: null, error: errorText(e) });
   }
 }
+
+/** Loads a PEFT adapter (the zip, or its two files) as the current prompt; the method fields follow it. */
+export async function importAdapter(files: File[]): Promise<void> {
+  patch('exports', { busy: 'import', error: null, message: null });
+  try {
+    const input =
+      files.length === 1 && !files[0].name.endsWith('.json')
+        ? new Uint8Array(await files[0].arrayBuffer())
+        : Object.fromEntries(await Promise.all(files.map(async (f) => [f.name, new Uint8Array(await f.arrayBuffer())] as const)));
+    const { method, peftType } = await studio.importAdapter(input);
+    updateProject((p) => ({ method: method.method, methodOptions: { ...p.methodOptions, [method.method]: method } as MethodOptionsByName }));
+    patch('train', { runId: null, error: null, message: `Imported the ${peftType} adapter (${method.virtualTokens} virtual tokens): evaluation, the playground and export use it.` });
+    patch('exports', { busy: null, message: `Imported ${files.map((f) => f.name).join(' + ')}: ${peftType}, ${method.virtualTokens} virtual tokens.` });
+  } catch (e) {
+    patch('exports', { busy: null, error: errorText(e) });
+  }
+}

@@ -1,7 +1,7 @@
 // Export: the PEFT adapter (zip: adapter_config.json + adapter_model.safetensors), the plain prompt table as
 // safetensors, a JSON summary of the run, and the studio's own checkpoint (resumable); import a checkpoint.
 import type { ExportKind } from '../../worker/protocol.ts';
-import { exportResult, importCheckpoint } from '../actions/export.ts';
+import { exportResult, importAdapter, importCheckpoint } from '../actions/export.ts';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { useStudio } from '../store.ts';
@@ -43,6 +43,21 @@ export function ExportPanel() {
             const file = e.target.files?.[0];
             e.target.value = '';
             if (file) void importCheckpoint(file);
+          }}
+        />
+      </label>
+      <label className="field">
+        <span>Import a PEFT adapter made for this model (the .zip, or adapter_config.json + adapter_model.safetensors)</span>
+        <input
+          type="file"
+          multiple
+          accept=".zip,.json,.safetensors"
+          data-testid="export.import-adapter"
+          disabled={busy || !modelReady || exports.busy !== null}
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = '';
+            if (files.length > 0) void importAdapter(files);
           }}
         />
       </label>

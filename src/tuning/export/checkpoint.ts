@@ -115,7 +115,7 @@ export function readCheckpointFile(bytes: Uint8Array, expectModel?: CheckpointMo
     const peft = Object.keys(entries).some((k) => k.endsWith('adapter_config.json'));
     throw new CheckpointError(
       peft
-        ? 'this is a PEFT adapter, not a studio checkpoint: PEFT adapters hold only the exported table, so training cannot resume from them; pick the -checkpoint.zip the studio saved beside it, or load the adapter in Python with PeftModel.from_pretrained'
+        ? 'this is a PEFT adapter, not a studio checkpoint: PEFT adapters hold only the exported table, so training cannot resume from them exactly; use “Import a PEFT adapter” for it, or pick the -checkpoint.zip the studio saved beside it'
         : `not a studio checkpoint: ${CHECKPOINT_JSON} or ${CHECKPOINT_TENSORS} is missing`,
     );
   }
