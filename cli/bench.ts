@@ -59,5 +59,11 @@ else {
         `(prefill ${g.prefillMs.toFixed(0)} ms, ${g.dispatchesPerToken} dispatches/token, ${g.buffersCreatedPerToken} buffers created/token), ` +
         `full recompute ${g.recomputeTokensPerSecond.toFixed(1)} tokens/s, ${g.speedup.toFixed(1)}×${g.sameTokens ? '' : ' — TOKENS DIFFER'}`,
     );
+  for (const e of result.evaluation)
+    console.log(
+      `evaluation ${e.model}, ${e.rows} classification rows: batched ${e.batchedRowsPerSecond.toFixed(2)} rows/s (${e.examplesPerCall} per call), ` +
+        `one per call ${e.oneAtATimeRowsPerSecond.toFixed(2)} rows/s, ${e.speedup.toFixed(1)}×${e.samePredictions ? '' : ' — PREDICTIONS DIFFER'}; ` +
+        `generation ${e.generationRowsPerSecond.toFixed(2)} rows/s (${e.generationRows} rows)`,
+    );
 }
 process.exit(0);

@@ -1,11 +1,14 @@
 // The bench suite (cli/bench.ts): matmul vs the naive kernel, training steps of the demo and a GPT-2-small-shaped
 // model with f32 and f16 weight storage, and generation with and without the KV cache, on whichever GPU it is given
-// (Dawn in Node, or the Chromium page of gpu-harness.ts). No page globals here, so Node can import it.
+// (Dawn in Node, or the Chromium page of gpu-harness.ts), and evaluation rows/s batched vs one example per call.
+// No page globals here, so Node can import it.
 import type { GpuContext } from '../../src/engine/gpu/device.ts';
 import type { ModelFiles } from '../../src/engine/io/model-files.ts';
 import { loadModel } from '../../src/engine/io/load-model.ts';
 import { benchMatmul, benchSteps, GPT2_SMALL, randomWeights, type MatmulBench, type StepBench } from './bench.ts';
 import { benchGeneration, type GenerationBench } from './bench-generation.ts';
+import { benchEvaluation, type EvaluationBench } from './bench-evaluation.ts';
+import { isSoftwareAdapter } from '../../src/engine/gpu/device.ts';
 
 export interface HarnessBenchRequest {
   reps: number;
@@ -19,6 +22,7 @@ export interface HarnessBenchResult {
   matmul: MatmulBench[];
   steps: StepBench[];
   generation: GenerationBench[];
+  evaluation: EvaluationBench[];
 }
 
 export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFiles: ModelFiles): Promise<HarnessBenchResult> {
@@ -32,5 +36,11 @@ export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFi
     steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2)), storage));
   const f = gpu.adapter.features;
   const generation = [await benchGeneration(gpu, 'demo (bundled)', demo.config, demo.weights, 24, 32)];
-  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation };
+  // A software adapter (SwiftShader) runs the GPT-2 shape at seconds a call: fewer rows there.
+  const soft = isSoftwareAdapter(gpu.adapter.name);
+  const evaluation = [
+    await benchEvaluation(gpu, 'demo (bundled)', demo.config, demo.weights, 48, 8),
+    await benchEvaluation(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, soft ? 8 : 64, soft ? 2 : 8),
+  ];
+  return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation, evaluation };
 }
