@@ -28,7 +28,7 @@ describe('importAdapter', () => {
       const r = new Rng(3);
       const table = { shape: [options.virtualTokens, width], data: Float32Array.from({ length: options.virtualTokens * width }, () => r.normal()) };
       const files = buildAdapterFiles(table, peftConfig(c.cfg, options, { baseModel: 'golden' }));
-      for (const input of [zipAdapter(files), files]) {
+      for (const input of [zipAdapter(files), { ...files } as Record<string, Uint8Array>]) {
         const got = session.importAdapter(input);
         expect(got.method.method).toBe(options.method);
         expect(got.method.virtualTokens).toBe(options.virtualTokens);
@@ -38,7 +38,7 @@ describe('importAdapter', () => {
         expect(session.exportResult('peft-zip').bytes.byteLength).toBeGreaterThan(0);
       }
       const wrong = buildAdapterFiles({ shape: [2, width + 4], data: new Float32Array(2 * (width + 4)) }, { ...peftConfig(c.cfg, options, { baseModel: 'golden' }), num_virtual_tokens: 2, token_dim: width + 4 });
-      expect(() => session.importAdapter(wrong)).toThrow(/does not fit the loaded model|needs \[/);
+      expect(() => session.importAdapter({ ...wrong } as Record<string, Uint8Array>)).toThrow(/does not fit the loaded model|needs \[/);
     });
   }
 });
