@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { StudioPage } from './pages/StudioPage.ts';
 
 // Issue 18: hostile but ordinary input. Every mistake gets a sentence, nothing typed is lost, and the run's state
@@ -103,7 +104,7 @@ test('fields say what they accept and block Train; the split column, the paste d
   expect(pageErrors).toEqual([]);
 });
 
-test('a double-click on Train records one run; Stop ends the run with the badge "stopped"', async ({ page }) => {
+test('a double-click on Train records one run; its PEFT adapter imports back; Stop ends the run with the badge "stopped"', async ({ page }) => {
   test.setTimeout(420_000);
   const app = new StudioPage(page);
   await app.openWithSample('sentiment-code');
@@ -116,6 +117,12 @@ test('a double-click on Train records one run; Stop ends the run with the badge 
   expect(one.runs).toBe(1);
   expect(one.phase).toBe('done');
   await expect(app.train.error).toHaveCount(0);
+
+  // (9) The adapter-import control exists: the PEFT zip just downloaded comes back as the current prompt.
+  const zip = await app.exports.download(app.exports.peft);
+  await app.exports.importAdapter.setInputFiles({ name: 'prompt-adapter.zip', mimeType: 'application/zip', buffer: readFileSync((await zip.path())!) });
+  await expect(app.exports.message).toContainText('PROMPT_TUNING');
+  await expect(app.exports.error).toHaveCount(0);
 
   await app.method.setHyper('steps', 200);
   await app.train.startRun();

@@ -7,6 +7,7 @@ export class ExportPanel {
   readonly summary: Locator;
   readonly checkpoint: Locator;
   readonly importInput: Locator;
+  readonly importAdapter: Locator; // a PEFT adapter: the zip, or its two files
   readonly error: Locator;
   readonly message: Locator;
 
@@ -16,6 +17,7 @@ export class ExportPanel {
     this.summary = page.getByTestId('export.summary');
     this.checkpoint = page.getByTestId('export.checkpoint');
     this.importInput = page.getByTestId('export.import');
+    this.importAdapter = page.getByTestId('export.import-adapter');
     this.error = page.getByTestId('export.error');
     this.message = page.getByTestId('export.message');
   }
