@@ -1,6 +1,6 @@
 // Start-up order: restore the saved project, let a URL hash override its setup, then start the device and load
 // the bundled demo model; a dataset named by the hash is fetched once a model is there to tokenize it.
-import { loadChoices, loadSample, watchTable } from './actions/data.ts';
+import { loadChoices, loadSample, openFirstSample, watchTable } from './actions/data.ts';
 import { loadModel } from './actions/model.ts';
 import { studio } from './connect.ts';
 import { DEMO_MODEL } from './defaults.ts';
@@ -59,8 +59,11 @@ export async function restoreStudio(): Promise<void> {
 export async function bootStudio(): Promise<void> {
   const { storedDatasetId, shared } = restored;
   choicesLoaded = loadChoices();
+  // A first visit (blank table, no shared dataset) opens on the first sample, in the table before the model loads.
+  const firstSample = shared?.datasetId ? Promise.resolve() : choicesLoaded.then(openFirstSample);
 
   const device = await studio.initDevice();
+  await firstSample;
   if (device.kind === 'ready') await loadModel(DEMO_MODEL);
   // Without WebGPU the Model panel offers the CPU fallback; the user decides.
 

@@ -139,6 +139,27 @@ export async function loadSample(choice: DatasetChoice, template = choice.templa
   }
 }
 
+/** True for a project whose table was never filled (a first visit): it opens on the first sample instead. */
+export function tableIsBlank(rows: readonly { input: string; output: string }[]): boolean {
+  return rows.every((r) => r.input.trim() === '' && r.output.trim() === '');
+}
+
+/** A first visit opens ready to train: the first sample and its template go straight into the table, before the
+ *  model is there to check them (the model's load checks the table), so no "no examples found" shows first. */
+export async function openFirstSample(choices: DatasetChoice[]): Promise<void> {
+  const choice = choices[0];
+  if (!choice || !tableIsBlank(useStudio.getState().project.rows)) return;
+  try {
+    const res = await fetch(choice.file);
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`HTTP ${res.status}`);
+    const rows = rowsFromText(await res.text(), choice.file.split('/').pop() ?? choice.file);
+    // The user may have typed into the table meanwhile: theirs wins.
+    if (tableIsBlank(useStudio.getState().project.rows)) updateProject({ rows, template: choice.template, datasetId: choice.id });
+  } catch (e) {
+    patch('data', { error: `Could not open the sample “${choice.title}” (${choice.file}): ${errorText(e)}` });
+  }
+}
+
 /** Rewrites the table's outputs spelled as any of `variants` (after trimming) to `into`: one class, not several. */
 export function mergeLabels(merge: { variants: string[]; into: string }): void {
   const from = new Set(merge.variants);

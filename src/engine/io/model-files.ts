@@ -78,8 +78,14 @@ export function httpModelFiles(
     async has(name) {
       if (cacheApi && (await (await cacheApi.open(CACHE_NAME)).match(url(name)))) return true;
       try {
-        const res = await fetch(url(name), { method: 'HEAD' });
-        return !looksMissing(res);
+        // One byte, read to its end, rather than HEAD: Chromium reports a HEAD fetch (and a cancelled body) as a
+        // failed request in the network log, which a clean load must not show. A server that ignores the range
+        // sends the whole file: then the body is cancelled.
+        const res = await fetch(url(name), { headers: { range: 'bytes=0-0' } });
+        const missing = res.status !== 416 && looksMissing(res); // 416: an empty file, present
+        if (res.status === 200 && !missing) await res.body?.cancel();
+        else await res.arrayBuffer();
+        return !missing;
       } catch {
         return false;
       }
