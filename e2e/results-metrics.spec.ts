@@ -6,7 +6,8 @@ import { StudioPage } from './pages/StudioPage.ts';
 // a free-text task shows exact match, token F1, ROUGE-L and chrF for the untuned model and the tuned prompt, and
 // the predictions side by side with a filter for the changed ones; cross-validation over 3 folds shows mean ±
 // std for the tuned prompt beside the untuned model and a hand-written instruction on the same folds, and a stop
-// keeps the runs that finished; a learning curve over nested training sizes is drawn beside the untuned model.
+// keeps the runs that finished; a learning curve over nested training sizes is drawn beside the untuned model;
+// brittleness scores the untuned model, an instruction and the tuned prompt under template variants.
 
 test('free text: the four metrics and the predictions side by side', async ({ page }) => {
   test.setTimeout(420_000);
@@ -140,5 +141,36 @@ test('learning curve: nested training sizes plotted against the untuned model', 
   expect(base).toBeLessThanOrEqual(1);
   await expect(app.train.start).toBeEnabled();
   await expect(page.getByTestId('lc.error')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('brittleness: untuned, instruction and tuned prompt under the default template variants', async ({ page }) => {
+  test.setTimeout(420_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const app = new StudioPage(page);
+  await app.open();
+  await app.waitForDevice();
+  await app.waitForModel();
+  await app.data.template.fill('Review: {input}\nCode:');
+  await app.data.pasteRows(TABLE);
+  await app.waitFor('the pasted table to be accepted', (s) => s.datasetOk === true);
+  await app.method.setHyper('steps', 3);
+  await app.method.setHyper('evalEvery', 0);
+  await app.train.startRun();
+  await app.train.waitForEnd(300_000);
+  await expect(app.results.tunedAccuracy).toBeVisible({ timeout: 180_000 });
+  await app.prompts.instruction.fill('Secret code: sun');
+  await page.getByTestId('br.start').click();
+  await expect(page.getByTestId('br.table')).toHaveAttribute('data-stopped', 'false', { timeout: 300_000 });
+  const table = page.getByTestId('br.table');
+  await expect(table.locator('thead th')).toHaveCount(1 + 5 + 2); // metric, 5 variants, mean ± std, spread
+  for (const row of ['untuned', 'instruction', 'tuned']) {
+    const r = page.getByTestId(`br.row-${row}`);
+    const values = ((await r.getAttribute('data-values')) ?? '').split(',').map(Number);
+    expect(values, row).toHaveLength(5);
+    expect(Number(await r.getAttribute('data-spread'))).toBeCloseTo(Math.max(...values) - Math.min(...values), 12);
+  }
+  await expect(page.getByTestId('br.error')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
