@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { scrollsSideways, seriousViolations } from './pages/a11y.ts';
 import { StudioPage } from './pages/StudioPage.ts';
 
 // A workshop participant's first visit (a fresh browser context: nothing stored): the studio opens ready to
@@ -48,4 +49,14 @@ test('a first visit opens ready to train, with nothing red and a clean console',
   expect(seen.red, 'nothing red before the user acted').toEqual([]);
   await expect(page.locator('.error-line, .data-errors, .banner-error')).toHaveCount(0);
   expect(problems, 'console and network on load').toEqual([]);
+
+  // Accessible as it opens: no serious or critical axe violation, in the light theme and the dark one.
+  expect(await seriousViolations(page), 'axe, light theme').toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--panel').trim())).not.toBe('#ffffff');
+  expect(await seriousViolations(page), 'axe, dark theme').toEqual([]);
+  // Any laptop screen: no sideways scrolling at 1280 × 720.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const { scrollWidth, clientWidth } = await scrollsSideways(page);
+  expect(scrollWidth, 'the page fits 1280 px without scrolling sideways').toBeLessThanOrEqual(clientWidth);
 });

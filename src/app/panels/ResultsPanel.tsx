@@ -8,6 +8,7 @@ import { useStudio, type ResultsSlice } from '../store.ts';
 import { EvalSideView } from './EvalSideView.tsx';
 import { CrossValidateView } from './CrossValidateView.tsx';
 import { ExamplesTable } from './ExamplesTable.tsx';
+import { GainHeadline } from './GainHeadline.tsx';
 import { NearestTokensView } from './NearestTokensView.tsx';
 import { Playground } from './Playground.tsx';
 
@@ -42,6 +43,7 @@ export function ResultsPanel() {
       {results.evaluating && <EvalProgressLine progress={results.progress} />}
       {report ? (
         <>
+          <GainHeadline report={report} />
           <p className="hint">
             {report.kind === 'classification'
               ? 'Rank classification over the labels'

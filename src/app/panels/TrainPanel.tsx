@@ -14,6 +14,10 @@ export function TrainPanel() {
   const modelReady = useStudio((s) => s.model.state === 'ready');
   const current = runs.find((r) => r.id === train.runId) ?? runs[runs.length - 1] ?? null;
   const overlays = runs.filter((r) => r.overlay && r.id !== current?.id);
+  // The untuned model's score, once an evaluation has measured it on this run's data: a dashed line on the chart.
+  const report = useStudio((s) => s.results.report);
+  const sameData = (r: (typeof runs)[number]) => current !== null && r.datasetId === current.datasetId && r.template === current.template && r.rows === current.rows;
+  const baseline = report?.baseline ?? [...runs].reverse().find((r) => r.report && sameData(r))?.report?.baseline ?? null;
   const { phase, last } = train;
   const running = phase === 'training' || phase === 'evaluating';
   const active = running || phase === 'paused';
@@ -79,7 +83,7 @@ export function TrainPanel() {
           </span>
         )}
       </div>
-      <LossChart current={current} overlays={overlays} />
+      <LossChart current={current} overlays={overlays} baseline={baseline ? baseline.accuracy : null} />
       <RunList />
     </Panel>
   );
