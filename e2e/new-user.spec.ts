@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { parseSafetensors } from '../src/engine/io/safetensors.ts';
+import { seriousViolations } from './pages/a11y.ts';
 import { StudioPage } from './pages/StudioPage.ts';
 
 // A new user's whole path on the bundled demo model, in a real browser on real WebGPU (SwiftShader here):
@@ -12,14 +13,25 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
   test.setTimeout(420_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // A clean console and network log from the load through the run (checked before the reload at the end).
+  const consoleProblems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => consoleProblems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) consoleProblems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   const app = new StudioPage(page);
   await app.open();
   await app.waitForDevice();
   await app.waitForModel();
 
-  await app.data.pickSample('sentiment-code');
-  await app.waitFor('the sample dataset to be accepted', (s) => s.datasetOk === true);
+  // No setup: the studio opened on the first sample (sentiment-code) with its template; Train is ready.
+  await app.waitFor('the first sample to be accepted', (s) => s.datasetOk === true);
+  await expect(app.data.sampleSelect).toHaveValue('sentiment-code');
   await expect(app.data.previewTokens).not.toHaveText('');
+  await expect(app.train.start).toBeEnabled();
 
   await app.method.choose('prompt');
   await app.method.setHyper('steps', 24);
@@ -72,6 +84,14 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
   console.log(`validation accuracy: baseline ${baseline}, tuned ${tuned}`);
   expect(tuned).toBeGreaterThanOrEqual(0.9);
   expect(tuned).toBeGreaterThan(baseline + 0.2);
+  // The gain in large type, first in Results, and the untuned model as a dashed line on the chart.
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  await expect(app.results.gain).toHaveText(`untuned ${pct(baseline)} → tuned ${pct(tuned)} on ${done.datasetCounts!.validation} validation examples`);
+  await expect(app.train.chart).toHaveAttribute('data-baseline', String(baseline));
+  await expect(app.train.chart.locator('.recharts-reference-line')).toHaveCount(1);
+  await expect(app.train.chart).toContainText(`untuned ${pct(baseline)}`); // the line's label
+  // Accessible with the results shown too.
+  expect(await seriousViolations(page), 'axe after a run').toEqual([]);
 
   const download = await app.exports.download(app.exports.peft);
   const zip = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
@@ -87,6 +107,7 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
   expect(tensors.names()).toEqual(['prompt_embeddings']);
   expect(tensors.shape('prompt_embeddings')).toEqual([config.num_virtual_tokens, config.token_dim]);
 
+  expect(consoleProblems, 'console and network through the run').toEqual([]);
   await app.waitForSaved();
   const runsBefore = (await app.state()).runs;
   await page.reload();

@@ -30,7 +30,14 @@ export class MethodPanel {
     return this.page.getByTestId(`${testId}.warning`);
   }
 
+  /** Unfolds the advanced hyper-parameters (warm-up, β, seed, schedule, …) if they are folded. */
+  async openAdvanced(): Promise<void> {
+    const details = this.page.getByTestId('hyper.advanced');
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+  }
+
   async setHyper(field: string, value: number | string): Promise<void> {
+    if (!(await this.hyper(field).isVisible())) await this.openAdvanced();
     await this.hyper(field).fill(String(value));
   }
 }

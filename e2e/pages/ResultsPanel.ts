@@ -3,6 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 
 export class ResultsPanel {
   readonly evaluate: Locator;
+  readonly gain: Locator; // the headline: "untuned 49% → tuned 100% on 80 validation examples"
   readonly baselineAccuracy: Locator;
   readonly tunedAccuracy: Locator;
   readonly examples: Locator;
@@ -24,6 +25,7 @@ export class ResultsPanel {
 
   constructor(private readonly page: Page) {
     this.evaluate = page.getByTestId('results.evaluate');
+    this.gain = page.getByTestId('results.gain');
     this.baselineAccuracy = page.getByTestId('results.baseline-accuracy');
     this.tunedAccuracy = page.getByTestId('results.tuned-accuracy');
     this.examples = page.getByTestId('results.examples');

@@ -1,5 +1,6 @@
-// The studio's single screen, in the spirit of TensorFlow Playground: device and model on top, then the
-// data → method → train flow left to right, results and export below.
+// The studio's single screen, in the spirit of Teachable Machine and TensorFlow Playground: one flow,
+// Model → Data → Train → Use, each step with a sentence saying what it is for; the deeper tools (readable prompts,
+// meta-learning) below it, reachable but not in the way.
 import { DataPanel } from './panels/DataPanel.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
 import { MetaPanel } from './panels/MetaPanel.tsx';
@@ -10,6 +11,23 @@ import { ResultsPanel } from './panels/ResultsPanel.tsx';
 import { StatusBar } from './panels/StatusBar.tsx';
 import { TrainPanel } from './panels/TrainPanel.tsx';
 import { useStudio } from './store.ts';
+
+const STEPS = [
+  { n: 1, id: 'model', name: 'Model', text: 'The frozen language model the prompt is trained for: the bundled demo model loads by itself.' },
+  { n: 2, id: 'data', name: 'Data', text: 'Examples of what the model should do: a sample task is loaded; paste, upload or edit your own.' },
+  { n: 3, id: 'train', name: 'Train', text: 'Pick a method (the defaults work), press Train and watch the loss fall and the accuracy rise.' },
+  { n: 4, id: 'results', name: 'Use', text: 'See the gain over the untuned model, try the prompt, and download it for Hugging Face PEFT.' },
+] as const;
+
+function StepIntro({ n }: { n: 1 | 2 | 3 | 4 }) {
+  const step = STEPS[n - 1];
+  return (
+    <p className="step-intro" id={`step-${step.id}`} data-testid={`step.${step.id}`}>
+      <span className="step-n">{step.n}</span>
+      <strong>{step.name}</strong> {step.text}
+    </p>
+  );
+}
 
 export function App() {
   const workerError = useStudio((s) => s.workerError);
@@ -29,16 +47,39 @@ export function App() {
           <h1>Soft Prompt Studio</h1>
           <p>Train a soft prompt, a prefix or a P-tuning encoder for a frozen language model, on your GPU.</p>
         </div>
+        <nav aria-label="steps" className="steps-nav">
+          <ol>
+            {STEPS.map((s) => (
+              <li key={s.id}>
+                <a href={`#step-${s.id}`}>
+                  {s.n} {s.name}
+                </a>
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <StepIntro n={1} />
         <ModelPanel />
         <div className="flow">
-          <DataPanel />
-          <MethodPanel />
-          <TrainPanel />
+          <div className="flow-step">
+            <StepIntro n={2} />
+            <DataPanel />
+          </div>
+          <div className="flow-step flow-train">
+            <StepIntro n={3} />
+            <div className="flow-train-panels">
+              <MethodPanel />
+              <TrainPanel />
+            </div>
+          </div>
         </div>
+        <StepIntro n={4} />
         <div className="outcome">
           <ResultsPanel />
           <ExportPanel />
         </div>
+        <h2 className="more-tools">More tools</h2>
+        <p className="hint">Compare readable prompts with the soft prompt, and meta-learn a better starting point from other tasks.</p>
         <PromptsPanel />
         <MetaPanel />
       </main>

@@ -14,6 +14,8 @@ interface FieldSpec {
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
   title: string;
+  /** Folded behind "Advanced": the defaults (and where they come from, in the title) rarely need changing. */
+  advanced?: boolean;
   warn?(value: number, trainRows: number | null): string | null;
 }
 
@@ -31,16 +33,16 @@ const FIELDS: FieldSpec[] = [
     key: 'batchSize', label: 'batch size', integer: true, min: 1, title: 'examples per step',
     warn: (v, n) => (n !== null && n > 0 && v > n ? `larger than the training split (${n} rows): each step uses all ${n}` : v > 256 ? 'a very large batch: each step will be slow' : null),
   },
-  { key: 'warmupSteps', label: 'warm-up steps', integer: true, min: 0, title: 'linear warm-up from 0' },
+  { key: 'warmupSteps', label: 'warm-up steps', integer: true, min: 0, advanced: true, title: 'linear warm-up from 0 (default 10)' },
   { key: 'evalEvery', label: 'evaluate every', integer: true, min: 0, title: 'steps between validation passes; 0 = only at the end' },
-  { key: 'earlyStopPatience', label: 'early-stop patience', integer: true, min: 0, title: 'evaluations without improvement; 0 = off' },
-  { key: 'weightDecay', label: 'weight decay', min: 0, title: 'AdamW decoupled weight decay (HF Trainer default 0)' },
-  { key: 'clipNorm', label: 'gradient clip', min: 0, title: 'global gradient-norm clip; 0 = off' },
-  { key: 'beta1', label: 'β1', min: 0, max: 0.9999, title: 'AdamW β1' },
-  { key: 'beta2', label: 'β2', min: 0, max: 0.99999, title: 'AdamW β2' },
-  { key: 'seed', label: 'seed', integer: true, min: 0, title: 'initialisation and batch order' },
-  { key: 'promptDropout', label: 'virtual-token dropout', min: 0, max: 0.9, title: 'dropout on the virtual tokens while training; 0 = off' },
-  { key: 'evalLimit', label: 'evaluation limit', integer: true, min: 0, title: 'score only the first N validation examples, for a quick look on a large model (every figure says how many); 0 = all' },
+  { key: 'earlyStopPatience', label: 'early-stop patience', integer: true, min: 0, advanced: true, title: 'evaluations without improvement; 0 = off (default)' },
+  { key: 'weightDecay', label: 'weight decay', min: 0, advanced: true, title: 'AdamW decoupled weight decay (default 0, as the HF Trainer)' },
+  { key: 'clipNorm', label: 'gradient clip', min: 0, advanced: true, title: 'global gradient-norm clip; 0 = off (default 1.0, as the HF Trainer)' },
+  { key: 'beta1', label: 'β1', min: 0, max: 0.9999, advanced: true, title: 'AdamW β1 (default 0.9, as PyTorch and the HF Trainer)' },
+  { key: 'beta2', label: 'β2', min: 0, max: 0.99999, advanced: true, title: 'AdamW β2 (default 0.999, as PyTorch and the HF Trainer)' },
+  { key: 'seed', label: 'seed', integer: true, min: 0, advanced: true, title: 'initialisation and batch order (default 42)' },
+  { key: 'promptDropout', label: 'virtual-token dropout', min: 0, max: 0.9, advanced: true, title: 'dropout on the virtual tokens while training; 0 = off (default: PEFT trains prompts without it)' },
+  { key: 'evalLimit', label: 'evaluation limit', integer: true, min: 0, advanced: true, title: 'score only the first N validation examples, for a quick look on a large model (every figure says how many); 0 = all' },
 ];
 
 /** Hints the form can give at once; the worker validates the config with checkTrainConfig and has the last word. */
@@ -56,35 +58,40 @@ export function HyperParams() {
   const set = (value: Partial<Hyper>) => updateProject((p) => ({ hyper: { ...p.hyper, ...value } }));
   const trainRows = useStudio((s) => (s.data.summary?.ok ? s.data.summary.train : null));
   const issues = problems(hyper);
+  const field = (f: FieldSpec) => (
+    <NumberField
+      key={f.key}
+      label={f.label}
+      title={f.title}
+      testId={`hyper.${f.key}`}
+      value={hyper[f.key]}
+      integer={f.integer}
+      min={f.min}
+      max={f.max}
+      exclusiveMin={f.exclusiveMin}
+      exclusiveMax={f.exclusiveMax}
+      warn={f.warn ? (v) => f.warn!(v, trainRows) : undefined}
+      step={f.integer ? 1 : 'any'}
+      onChange={(v) => set({ [f.key]: v })}
+    />
+  );
   return (
     <div className="hyper">
-      <div className="grid-fields">
-        {FIELDS.map((f) => (
-          <NumberField
-            key={f.key}
-            label={f.label}
-            title={f.title}
-            testId={`hyper.${f.key}`}
-            value={hyper[f.key]}
-            integer={f.integer}
-            min={f.min}
-            max={f.max}
-            exclusiveMin={f.exclusiveMin}
-            exclusiveMax={f.exclusiveMax}
-            warn={f.warn ? (v) => f.warn!(v, trainRows) : undefined}
-            step={f.integer ? 1 : 'any'}
-            onChange={(v) => set({ [f.key]: v })}
-          />
-        ))}
-        <label className="field" title="learning-rate schedule after warm-up">
-          <span>schedule</span>
-          <select data-testid="hyper.schedule" value={hyper.schedule} onChange={(e) => set({ schedule: e.target.value as Hyper['schedule'] })}>
-            <option value="cosine">cosine</option>
-            <option value="linear">linear</option>
-            <option value="constant">constant</option>
-          </select>
-        </label>
-      </div>
+      <div className="grid-fields">{FIELDS.filter((f) => !f.advanced).map(field)}</div>
+      <details data-testid="hyper.advanced">
+        <summary>Advanced</summary>
+        <div className="grid-fields">
+          {FIELDS.filter((f) => f.advanced).map(field)}
+          <label className="field" title="learning-rate schedule after warm-up (default cosine)">
+            <span>schedule</span>
+            <select data-testid="hyper.schedule" value={hyper.schedule} onChange={(e) => set({ schedule: e.target.value as Hyper['schedule'] })}>
+              <option value="cosine">cosine</option>
+              <option value="linear">linear</option>
+              <option value="constant">constant</option>
+            </select>
+          </label>
+        </div>
+      </details>
       {issues.length > 0 && (
         <ul className="warn" data-testid="hyper.problems">
           {issues.map((t) => (
