@@ -4,6 +4,7 @@
 // cache next to the full recompute.
 // Dawn in Node by default (SwiftShader without a GPU); --chromium runs it in a headless Chromium page instead.
 // --real-shapes [--only id,id]: true-size checkpoints from a local Hub, in Chromium (cli/bench-real-shapes.ts).
+// --evaluation: only the evaluation rows/s (batched vs one example per call), Dawn.
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/bench-suite.ts';
 import { isSoftwareAdapter } from '../src/engine/gpu/device.ts';
@@ -15,8 +16,31 @@ const { values: a } = parseArgs({
     reps: { type: 'string', default: '3' },
     'real-shapes': { type: 'boolean', default: false }, // true-size checkpoints from the local Hub, in Chromium (cli/bench-real-shapes.ts)
     only: { type: 'string' }, // with --real-shapes: a comma-separated list of Hub ids
+    evaluation: { type: 'boolean', default: false },
   },
 });
+const printEvaluation = (rows: HarnessBenchResult['evaluation']) => {
+  for (const e of rows)
+    console.log(
+      `evaluation ${e.model}, ${e.rows} classification rows: batched ${e.batchedRowsPerSecond.toFixed(2)} rows/s (${e.examplesPerCall} per call), ` +
+        `one per call ${e.oneAtATimeRowsPerSecond.toFixed(2)} rows/s, ${e.speedup.toFixed(1)}×${e.samePredictions ? '' : ' — PREDICTIONS DIFFER'}; ` +
+        `generation ${e.generationRowsPerSecond.toFixed(2)} rows/s (${e.generationRows} rows)`,
+    );
+};
+if (a.evaluation) {
+  const { dawnGpu, releaseDawn } = await import('./dawn.ts');
+  const { directoryModelFiles } = await import('./node-files.ts');
+  const { runEvaluationBench } = await import('../test/browser/bench-suite.ts');
+  const gpu = await dawnGpu();
+  const rows = await runEvaluationBench(gpu, directoryModelFiles('public/models/demo'));
+  releaseDawn();
+  if (a.json) console.log(JSON.stringify({ adapter: gpu.adapter.name, evaluation: rows }, null, 2));
+  else {
+    console.log(`adapter: ${gpu.adapter.name}`);
+    printEvaluation(rows);
+  }
+  process.exit(0);
+}
 if (a['real-shapes']) {
   const { benchRealShapes, realShapesTable } = await import('./bench-real-shapes.ts');
   const rows = await benchRealShapes(a.only?.split(','));
@@ -59,11 +83,6 @@ else {
         `(prefill ${g.prefillMs.toFixed(0)} ms, ${g.dispatchesPerToken} dispatches/token, ${g.buffersCreatedPerToken} buffers created/token), ` +
         `full recompute ${g.recomputeTokensPerSecond.toFixed(1)} tokens/s, ${g.speedup.toFixed(1)}×${g.sameTokens ? '' : ' — TOKENS DIFFER'}`,
     );
-  for (const e of result.evaluation)
-    console.log(
-      `evaluation ${e.model}, ${e.rows} classification rows: batched ${e.batchedRowsPerSecond.toFixed(2)} rows/s (${e.examplesPerCall} per call), ` +
-        `one per call ${e.oneAtATimeRowsPerSecond.toFixed(2)} rows/s, ${e.speedup.toFixed(1)}×${e.samePredictions ? '' : ' — PREDICTIONS DIFFER'}; ` +
-        `generation ${e.generationRowsPerSecond.toFixed(2)} rows/s (${e.generationRows} rows)`,
-    );
+  printEvaluation(result.evaluation);
 }
 process.exit(0);

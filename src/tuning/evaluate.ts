@@ -7,7 +7,9 @@
 // Also the validation loss (mean CE over target tokens, as in training).
 // Classification packs several examples (each with one row per label) into one engine call, as many as the engine's
 // capacity holds (CausalLM.rowsPerCall); the validation loss then comes from the same scores (the true label's row is
-// the training row). Progress is reported after each call; a stop request is honoured between calls.
+// the training row). When every label is one token (the usual case) an example needs no label rows at all: one row
+// of its prompt, and each label's score is the log-softmax of the next-token logits at its last token.
+// Progress is reported after each call; a stop request is honoured between calls.
 import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { EncodedExample } from './data/encoded.ts';
@@ -78,12 +80,40 @@ export async function validationLoss(lm: CausalLM, examples: EncodedExample[], e
 
 const sameIds = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Examples per engine call: whole examples (one row per label each), as many as the engine takes at once. */
+/** Every label is a single token: its score is read off the prompt's next-token distribution. */
+const singleTokenLabels = (labels: LabelSet) => labels.tokens.every((t) => t.length === 1);
+
+/** Examples per engine call: whole examples (one row per label each, or one row when labels are single tokens), as
+ *  many as the engine takes at once. */
 export function examplesPerCall(lm: CausalLM, examples: readonly EncodedExample[], labels: LabelSet, extras: ExtraInputs): number {
-  const longestLabel = Math.max(1, ...labels.tokens.map((t) => t.length));
   const longestPrompt = Math.max(0, ...examples.map((e) => e.prompt.length));
+  if (singleTokenLabels(labels)) return lm.rowsPerCall(longestPrompt + (extras.virtualTokens ?? 0), 1);
+  const longestLabel = Math.max(1, ...labels.tokens.map((t) => t.length));
   const rows = lm.rowsPerCall(longestPrompt + longestLabel + (extras.virtualTokens ?? 0), longestLabel);
   return Math.max(1, Math.floor(rows / Math.max(1, labels.tokens.length)));
+}
+
+/** Each example's label scores (summed log-likelihood of each label's tokens after its prompt), for `chunk`. */
+async function labelScores(lm: CausalLM, chunk: readonly EncodedExample[], labels: LabelSet, extras: ExtraInputs): Promise<Float64Array[]> {
+  const L = labels.tokens.length;
+  if (singleTokenLabels(labels)) {
+    const V = lm.config.vocabSize;
+    const batch = padBatch(chunk.map((ex) => ex.prompt), chunk.map((ex) => ex.prompt.map(() => IGNORE_INDEX)), padId(lm.config), 'right');
+    const logits = await lm.lastLogits(batch, extras);
+    return chunk.map((_, j) => {
+      const z = logits.subarray(j * V, (j + 1) * V);
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) if (z[v] > max) max = z[v];
+      let sum = 0;
+      for (let v = 0; v < V; v++) sum += Math.exp(z[v] - max);
+      const lse = max + Math.log(sum);
+      return Float64Array.from(labels.tokens, ([id]) => z[id] - lse);
+    });
+  }
+  const rows = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt, ...c]));
+  const rowLabels = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt.map(() => IGNORE_INDEX), ...c]));
+  const scores = await lm.scoreRows(padBatch(rows, rowLabels, padId(lm.config), 'right'), extras);
+  return chunk.map((_, j) => scores.slice(j * L, (j + 1) * L));
 }
 
 export async function evaluateClassification(
@@ -96,7 +126,6 @@ export async function evaluateClassification(
   const predictions: Prediction[] = [];
   const truth: number[] = [];
   const predicted: number[] = [];
-  const L = labels.tokens.length;
   const perCall = examplesPerCall(lm, examples, labels, extras);
   // The validation loss from the scores: -log p(true label) summed over its tokens, when each row's answer is
   // exactly its label's continuation (always, for rows built by data/prepare.ts).
@@ -106,11 +135,7 @@ export async function evaluateClassification(
   const scoresOf: Float64Array[] = [];
   for (let i = 0; i < examples.length; i += perCall) {
     if (options.shouldStop?.()) throw new EvaluationStopped();
-    const chunk = examples.slice(i, i + perCall);
-    const rows = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt, ...c]));
-    const rowLabels = chunk.flatMap((ex) => labels.tokens.map((c) => [...ex.prompt.map(() => IGNORE_INDEX), ...c]));
-    const scores = await lm.scoreRows(padBatch(rows, rowLabels, padId(lm.config), 'right'), extras);
-    chunk.forEach((_, j) => scoresOf.push(scores.slice(j * L, (j + 1) * L)));
+    scoresOf.push(...(await labelScores(lm, examples.slice(i, i + perCall), labels, extras)));
     options.onProgress?.(Math.min(i + perCall, examples.length), examples.length);
   }
   examples.forEach((ex, e) => {

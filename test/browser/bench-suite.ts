@@ -25,6 +25,17 @@ export interface HarnessBenchResult {
   evaluation: EvaluationBench[];
 }
 
+/** Evaluation rows/s, batched and one example per call, for the demo model and the GPT-2-small shape. */
+export async function runEvaluationBench(gpu: GpuContext, demoFiles: ModelFiles): Promise<EvaluationBench[]> {
+  const demo = await loadModel(demoFiles);
+  // A software adapter (SwiftShader) runs the GPT-2 shape at seconds a call: fewer rows there.
+  const soft = isSoftwareAdapter(gpu.adapter.name);
+  return [
+    await benchEvaluation(gpu, 'demo (bundled)', demo.config, demo.weights, 48, 8),
+    await benchEvaluation(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, randomWeights(GPT2_SMALL), soft ? 8 : 64, soft ? 2 : 8),
+  ];
+}
+
 export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFiles: ModelFiles): Promise<HarnessBenchResult> {
   const matmul = [await benchMatmul(gpu, 512, 768, 768, req.reps), await benchMatmul(gpu, 64, 2048, 512, req.reps)];
   const steps: StepBench[] = [];
@@ -36,11 +47,6 @@ export async function runBench(gpu: GpuContext, req: HarnessBenchRequest, demoFi
     steps.push(await benchSteps(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, req.gpt2Rows, req.gpt2Tokens, 16, Math.max(1, Math.floor(req.reps / 2)), storage));
   const f = gpu.adapter.features;
   const generation = [await benchGeneration(gpu, 'demo (bundled)', demo.config, demo.weights, 24, 32)];
-  // A software adapter (SwiftShader) runs the GPT-2 shape at seconds a call: fewer rows there.
-  const soft = isSoftwareAdapter(gpu.adapter.name);
-  const evaluation = [
-    await benchEvaluation(gpu, 'demo (bundled)', demo.config, demo.weights, 48, 8),
-    await benchEvaluation(gpu, 'gpt2-small shape, random weights', GPT2_SMALL, gpt2, soft ? 8 : 64, soft ? 2 : 8),
-  ];
+  const evaluation = await runEvaluationBench(gpu, demoFiles);
   return { adapter: gpu.adapter.name, features: Object.entries(f).filter(([, on]) => on).map(([k]) => k), matmul, steps, generation, evaluation };
 }
