@@ -14,6 +14,8 @@ const S2PI: f32 = 0.7978845608028654;
 // tanh through exp overflows to NaN on some drivers for large |u|; it is ±1 there to f32 precision anyway.
 fn tanhSafe(u: f32) -> f32 { return tanh(clamp(u, -15.0, 15.0)); }
 fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+fn silu(x: f32) -> f32 { return x * sigmoid(x); }
+fn siluGrad(x: f32) -> f32 { let s = sigmoid(x); return s * (1.0 + x * (1.0 - s)); }
 fn gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tanhSafe(S2PI * (x + 0.044715 * x * x * x))); }
 fn geluGrad(x: f32) -> f32 {
   let t = tanhSafe(S2PI * (x + 0.044715 * x * x * x));
@@ -41,7 +43,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   X[i] = dY[i] * geluGrad(X[i]);
 }`;
 
-const swigluForward = /* wgsl */ `${header}
+// The gated MLPs, one generator for both: y = act(gate) · up, with act = silu (SwiGLU) or gelu (GeGLU). Backward in
+// place: G and U are overwritten by dGate and dUp (forward's G and U are not needed afterwards).
+const gatedForward = (act: 'silu' | 'gelu') => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> G: array<f32>;
 @group(0) @binding(2) var<storage, read> U: array<f32>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
@@ -49,40 +53,10 @@ const swigluForward = /* wgsl */ `${header}
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = linearId(gid, nwg, ${WG}u);
   if (i >= d.n) { return; }
-  let g = G[i];
-  Y[i] = g * sigmoid(g) * U[i];
+  Y[i] = ${act}(G[i]) * U[i];
 }`;
 
-// In place: G and U are overwritten by dGate and dUp (forward's G and U are not needed afterwards).
-const swigluBackward = /* wgsl */ `${header}
-@group(0) @binding(1) var<storage, read> dY: array<f32>;
-@group(0) @binding(2) var<storage, read_write> G: array<f32>;
-@group(0) @binding(3) var<storage, read_write> U: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linearId(gid, nwg, ${WG}u);
-  if (i >= d.n) { return; }
-  let g = G[i];
-  let u = U[i];
-  let s = sigmoid(g);
-  let dy = dY[i];
-  G[i] = dy * u * s * (1.0 + g * (1.0 - s));
-  U[i] = dy * g * s;
-}`;
-
-const gegluForward = /* wgsl */ `${header}
-@group(0) @binding(1) var<storage, read> G: array<f32>;
-@group(0) @binding(2) var<storage, read> U: array<f32>;
-@group(0) @binding(3) var<storage, read_write> Y: array<f32>;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = linearId(gid, nwg, ${WG}u);
-  if (i >= d.n) { return; }
-  Y[i] = gelu(G[i]) * U[i];
-}`;
-
-// In place, as SwiGLU's: G and U are overwritten by dGate and dUp.
-const gegluBackward = /* wgsl */ `${header}
+const gatedBackward = (act: 'silu' | 'gelu') => /* wgsl */ `${header}
 @group(0) @binding(1) var<storage, read> dY: array<f32>;
 @group(0) @binding(2) var<storage, read_write> G: array<f32>;
 @group(0) @binding(3) var<storage, read_write> U: array<f32>;
@@ -92,17 +66,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (i >= d.n) { return; }
   let g = G[i];
   let dy = dY[i];
-  G[i] = dy * U[i] * geluGrad(g);
-  U[i] = dy * gelu(g);
+  G[i] = dy * U[i] * ${act}Grad(g);
+  U[i] = dy * ${act}(g);
 }`;
 
 export const ACTIVATION_KERNELS: KernelSource[] = [
   { name: 'geluForward', code: geluForward, workgroupSize: WG },
   { name: 'geluBackward', code: geluBackward, workgroupSize: WG },
-  { name: 'swigluForward', code: swigluForward, workgroupSize: WG },
-  { name: 'swigluBackward', code: swigluBackward, workgroupSize: WG },
-  { name: 'gegluForward', code: gegluForward, workgroupSize: WG },
-  { name: 'gegluBackward', code: gegluBackward, workgroupSize: WG },
+  { name: 'swigluForward', code: gatedForward('silu'), workgroupSize: WG },
+  { name: 'swigluBackward', code: gatedBackward('silu'), workgroupSize: WG },
+  { name: 'gegluForward', code: gatedForward('gelu'), workgroupSize: WG },
+  { name: 'gegluBackward', code: gatedBackward('gelu'), workgroupSize: WG },
 ];
 
 export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: number): void {
