@@ -6,6 +6,7 @@
 import type { ModelConfig } from '../config.ts';
 import type { LayerWeights, ModelWeights } from '../weights.ts';
 import type { TensorSource } from './source.ts';
+import { linearOf } from './llama.ts';
 
 export function loadGemma3(cfg: ModelConfig, src: TensorSource): ModelWeights {
   const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I } = cfg;
@@ -13,10 +14,7 @@ export function loadGemma3(cfg: ModelConfig, src: TensorSource): ModelWeights {
   const layers: LayerWeights[] = [];
   for (let i = 0; i < cfg.layers; i++) {
     const p = `model.layers.${i}.`;
-    const lin = (name: string, out: number, inp: number, bias: boolean) => ({
-      weight: src.get(`${p}${name}.weight`, [out, inp]),
-      bias: bias ? src.get(`${p}${name}.bias`, [out]) : undefined,
-    });
+    const lin = linearOf(src, p);
     layers.push({
       norm1: { weight: norm(`${p}input_layernorm.weight`, C) },
       q: lin('self_attn.q_proj', H * hd, C, cfg.qkvBias),

@@ -5,15 +5,20 @@ import type { ModelConfig } from '../config.ts';
 import type { LayerWeights, ModelWeights } from '../weights.ts';
 import type { TensorSource } from './source.ts';
 
+/** The nn.Linear `name` of layer `prefix` (weight (out, in), bias (out) when the config has one). Gemma 3 shares it. */
+export function linearOf(src: TensorSource, prefix: string) {
+  return (name: string, out: number, inp: number, bias: boolean) => ({
+    weight: src.get(`${prefix}${name}.weight`, [out, inp]),
+    bias: bias ? src.get(`${prefix}${name}.bias`, [out]) : undefined,
+  });
+}
+
 export function loadLlama(cfg: ModelConfig, src: TensorSource): ModelWeights {
   const { hidden: C, heads: H, kvHeads: KVH, headDim: hd, intermediate: I } = cfg;
   const layers: LayerWeights[] = [];
   for (let i = 0; i < cfg.layers; i++) {
     const p = `model.layers.${i}.`;
-    const lin = (name: string, out: number, inp: number, bias: boolean) => ({
-      weight: src.get(`${p}${name}.weight`, [out, inp]),
-      bias: bias ? src.get(`${p}${name}.bias`, [out]) : undefined,
-    });
+    const lin = linearOf(src, p);
     layers.push({
       norm1: { weight: src.get(`${p}input_layernorm.weight`, [C]) },
       q: lin('self_attn.q_proj', H * hd, C, cfg.qkvBias),
