@@ -4,7 +4,7 @@
 import type { ModelConfig } from './config.ts';
 import type { ExtraInputs, TokenBatch } from './batch.ts';
 import type { ModelWeights } from './weights.ts';
-import type { GenerateOptions, Generation } from './generate.ts';
+import type { GenerateOptions, Generation, PromptCache } from './generate.ts';
 
 export interface LossAndGrad {
   loss: number; // mean cross-entropy over the batch's scored tokens (fixtures README, "Loss")
@@ -33,5 +33,7 @@ export interface CausalLM {
   /** New tokens after `prompt` with a KV cache (generate.ts): the prompt runs once, then one token per step.
    *  Calls on one model run one after another. */
   generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation>;
+  /** The prompt (soft prompt or prefix) as every layer's keys and values at positions 0..P-1 (generate.ts). */
+  promptCache(extras: ExtraInputs): Promise<PromptCache>;
   dispose(): void;
 }

@@ -46,7 +46,29 @@ export interface KvDecoder {
   prefill(prompt: readonly number[], extras: ExtraInputs): Promise<Float32Array>;
   /** Appends one token at position `length`; next-token logits (V). */
   step(token: number): Promise<Float32Array>;
+  /** Each layer's cached keys (after RoPE) and values at rows 0..rows-1, (rows, KVH·hd) position-major. */
+  readCache(rows: number): Promise<{ keys: Float32Array[]; values: Float32Array[] }>;
   dispose(): void;
+}
+
+/** A trained prompt as a key/value cache: every layer's keys (after RoPE, and the key norm where the family has
+ *  one) and values at positions 0..P-1, each (P, KVH·hd) position-major. Causal attention makes these depend only on
+ *  the virtual tokens, so any runtime that takes `past_key_values` reproduces the prompt exactly from them. */
+export interface PromptCache {
+  positions: number; // P
+  keys: Float32Array[]; // per layer (P, KVH·hd)
+  values: Float32Array[];
+}
+
+/** The cache of a soft prompt (one forward pass over its virtual tokens) or of a prefix (its rows, as they are). */
+export async function promptCache(decoder: KvDecoder, cfg: ModelConfig, extras: ExtraInputs): Promise<PromptCache> {
+  const P = extras.virtualTokens ?? 0;
+  if (!(extras.promptEmbeds || extras.prefix) || P === 0) throw new Error('there is no trained prompt to turn into a key/value cache');
+  // Any one token will do: rows 0..P-1 never attend to it (causal), so its id cannot change them.
+  await decoder.prefill([0], extras);
+  const { keys, values } = await decoder.readCache(P);
+  if (keys.length !== cfg.layers) throw new Error(`internal: the cache has ${keys.length} layers, the model ${cfg.layers}`);
+  return { positions: P, keys, values };
 }
 
 /** Checks a generation's prompt and extra input; returns the soft-prompt rows Pv and prefix rows Pk. */

@@ -167,6 +167,32 @@ export class GpuKvDecoder implements KvDecoder {
     return out;
   }
 
+  async readCache(rows: number): Promise<{ keys: Float32Array[]; values: Float32Array[] }> {
+    if (!(Number.isInteger(rows) && rows >= 0 && rows <= this.length)) throw new Error(`the cache holds ${this.length} rows, not ${rows}`);
+    const n = rows * this.cfg.kvHeads * this.cfg.headDim;
+    const L = this.cfg.layers;
+    // One staging buffer for every layer's K then V rows: one copy pass, one read-back.
+    const staging = this.device.createBuffer({ size: Math.max(16, 4 * n * 2 * L), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
+      const enc = this.device.createCommandEncoder();
+      for (let l = 0; l < L; l++) {
+        if (n === 0) break;
+        enc.copyBufferToBuffer(this.kCache[l], 0, staging, 4 * n * 2 * l, 4 * n);
+        enc.copyBufferToBuffer(this.vCache[l], 0, staging, 4 * n * (2 * l + 1), 4 * n);
+      }
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      return {
+        keys: Array.from({ length: L }, (_, l) => all.slice(2 * l * n, (2 * l + 1) * n)),
+        values: Array.from({ length: L }, (_, l) => all.slice((2 * l + 1) * n, (2 * l + 2) * n)),
+      };
+    } finally {
+      staging.destroy();
+    }
+  }
+
   dispose(): void {
     this.program.destroy();
     for (const b of this.owned) b.destroy();

@@ -25,7 +25,7 @@ import { recordDecoderProgram, type ProgramShape } from './gpu-program.ts';
 import { estimateGpuBytes, formatBytes, targetCapacity } from './memory.ts';
 import type { ModelWeights } from './weights.ts';
 import type { HostTensor } from '../io/host-tensor.ts';
-import { runGeneration, type GenerateOptions, type Generation } from './generate.ts';
+import { promptCache, runGeneration, type GenerateOptions, type Generation, type PromptCache } from './generate.ts';
 import { CallQueue } from './call-queue.ts';
 import { GpuKvDecoder } from './gpu-kv-decoder.ts';
 
@@ -326,6 +326,10 @@ export class GpuCausalLM implements CausalLM {
 
   generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation> {
     return this.calls.run(() => runGeneration(this.decoder(), prompt, extras, options));
+  }
+
+  promptCache(extras: ExtraInputs): Promise<PromptCache> {
+    return this.calls.run(() => promptCache(this.decoder(), this.config, extras));
   }
 
   /** Logits at every position (pads included), the loss, and the gradient: what the golden fixtures hold. */

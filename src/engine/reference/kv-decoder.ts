@@ -54,6 +54,12 @@ export class ReferenceKvDecoder implements KvDecoder {
     return this.forward(Float64Array.from(this.w.embed.data.subarray(token * C, (token + 1) * C), (v) => v * this.cfg.embedScale), 1);
   }
 
+  async readCache(rows: number): Promise<{ keys: Float32Array[]; values: Float32Array[] }> {
+    if (!(Number.isInteger(rows) && rows >= 0 && rows <= this.length)) throw new Error(`the cache holds ${this.length} rows, not ${rows}`);
+    const W = this.cfg.kvHeads * this.cfg.headDim;
+    return { keys: this.kCache.map((k) => Float32Array.from(k.subarray(0, rows * W))), values: this.vCache.map((v) => Float32Array.from(v.subarray(0, rows * W))) };
+  }
+
   /** n embedded rows at positions length..length+n-1 through every layer; logits of the last row. */
   private forward(x: Float64Array, n: number): Float32Array {
     const cfg = this.cfg;

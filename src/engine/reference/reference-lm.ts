@@ -6,13 +6,14 @@ import type { ModelConfig } from '../model/config.ts';
 import type { ModelWeights } from '../model/weights.ts';
 import { referenceBackward, referenceForward } from './decoder.ts';
 import { linearForward } from './ops.ts';
-import { runGeneration, type GenerateOptions, type Generation } from '../model/generate.ts';
+import { promptCache, runGeneration, type GenerateOptions, type Generation, type PromptCache } from '../model/generate.ts';
 import { CallQueue } from '../model/call-queue.ts';
 import { ReferenceKvDecoder } from './kv-decoder.ts';
 
 export class ReferenceCausalLM implements CausalLM {
   readonly backend = 'cpu' as const;
   readonly capacity: { rows: number; tokens: number; virtualTokens: number };
+  // The cache (L × 2 × positions × kv width float64) is made on the first generation: training never needs it.
   private decoder: ReferenceKvDecoder | null = null;
   /** Generations only: the other calls are synchronous and never touch the decoder. */
   private readonly generations = new CallQueue();
@@ -55,8 +56,15 @@ export class ReferenceCausalLM implements CausalLM {
   }
 
   generate(prompt: readonly number[], extras: ExtraInputs, options: GenerateOptions): Promise<Generation> {
-    // The cache (L × 2 × positions × kv width float64) is made on the first generation: training never needs it.
-    return this.generations.run(() => runGeneration((this.decoder ??= new ReferenceKvDecoder(this.config, this.weights)), prompt, extras, options));
+    return this.generations.run(() => runGeneration(this.kvDecoder(), prompt, extras, options));
+  }
+
+  promptCache(extras: ExtraInputs): Promise<PromptCache> {
+    return this.generations.run(() => promptCache(this.kvDecoder(), this.config, extras));
+  }
+
+  private kvDecoder(): ReferenceKvDecoder {
+    return (this.decoder ??= new ReferenceKvDecoder(this.config, this.weights));
   }
 
   dispose(): void {}

@@ -1,0 +1,135 @@
+// The trained prompt as a key/value cache file, `kv-cache.safetensors`, for runtimes that take `past_key_values`
+// but not input embeddings: transformers.js's generate() (onnxruntime-web in a page), transformers in Python.
+// Tensors are named as transformers.js's ONNX decoders name their cache inputs, `past_key_values.{layer}.key` and
+// `.value`, each [1, KVH, P, hd] (batch, kv heads, positions, head dim); keys are stored after RoPE (and the key
+// norm where the family has one), exactly what the model's own cache would hold after reading the virtual tokens,
+// so the text that follows takes positions P, P+1, ... and the attention mask must cover the P cached positions.
+// `__metadata__` says which checkpoint the cache belongs to; reading checks it against a model's shape, since a
+// cache from another checkpoint gives garbage, not an error.
+// Letters: L layers, P virtual tokens, KVH kv heads, hd head dim.
+import type { ModelConfig } from '../../engine/model/config.ts';
+import type { PromptCache } from '../../engine/model/generate.ts';
+import { parseSafetensors, writeSafetensors } from '../../engine/io/safetensors.ts';
+
+export const KV_CACHE_FILE = 'kv-cache.safetensors';
+export const KV_CACHE_FORMAT = 'soft-prompt-studio/kv-cache@1';
+
+export const keyName = (layer: number) => `past_key_values.${layer}.key`;
+export const valueName = (layer: number) => `past_key_values.${layer}.value`;
+
+/** What the file's `__metadata__` holds (safetensors metadata is string → string; numbers are written as text). */
+export interface KvCacheMeta {
+  format: typeof KV_CACHE_FORMAT;
+  model_id: string; // the Hub id (or the demo model's name)
+  revision: string;
+  model_type: string; // the model family (config.json's model_type: llama, qwen2, qwen3, gemma3_text, gpt2)
+  method: string; // prompt | p-tuning | prefix
+  num_virtual_tokens: number; // P
+  num_hidden_layers: number; // L
+  num_key_value_heads: number; // KVH
+  head_dim: number; // hd
+  dtype: 'float32';
+  /** How the text after the cache is built: row_format.json's recipe (template, special tokens, answer end). */
+  row_format: string;
+}
+
+export class KvCacheError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KvCacheError';
+  }
+}
+
+/** Splits a model label `id@revision` (Hub) into its parts; other labels (the demo model, a folder) keep `main`. */
+export function modelIdAndRevision(label: string): { id: string; revision: string } {
+  const at = label.lastIndexOf('@');
+  return at > 0 ? { id: label.slice(0, at), revision: label.slice(at + 1) } : { id: label, revision: 'main' };
+}
+
+/** (P, KVH·hd) position-major → [1, KVH, P, hd] head-major, as the runtimes' caches lay it out. */
+function headMajor(rows: Float32Array, P: number, KVH: number, hd: number): Float32Array {
+  const out = new Float32Array(P * KVH * hd);
+  for (let p = 0; p < P; p++) for (let h = 0; h < KVH; h++) out.set(rows.subarray((p * KVH + h) * hd, (p * KVH + h + 1) * hd), (h * P + p) * hd);
+  return out;
+}
+
+export function buildKvCacheFile(cache: PromptCache, cfg: ModelConfig, about: { modelLabel: string; method: string; rowFormat: object | null }): Uint8Array {
+  const { kvHeads: KVH, headDim: hd, layers: L } = cfg;
+  const P = cache.positions;
+  const shape = [1, KVH, P, hd];
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (let l = 0; l < L; l++) {
+    tensors[keyName(l)] = { shape, data: headMajor(cache.keys[l], P, KVH, hd) };
+    tensors[valueName(l)] = { shape, data: headMajor(cache.values[l], P, KVH, hd) };
+  }
+  const { id, revision } = modelIdAndRevision(about.modelLabel);
+  const meta: Record<keyof KvCacheMeta, string> = {
+    format: KV_CACHE_FORMAT,
+    model_id: id,
+    revision,
+    model_type: cfg.family,
+    method: about.method,
+    num_virtual_tokens: String(P),
+    num_hidden_layers: String(L),
+    num_key_value_heads: String(KVH),
+    head_dim: String(hd),
+    dtype: 'float32',
+    row_format: JSON.stringify(about.rowFormat ?? {}),
+  };
+  return writeSafetensors(tensors, meta);
+}
+
+export interface KvCacheFile {
+  meta: KvCacheMeta;
+  /** Per layer, [1, KVH, P, hd] head-major. */
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
+/** The model shape a cache must match, and its name for the message. */
+export interface CacheTarget {
+  label: string;
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+/** Reads a kv-cache file back; with `target`, refuses a cache made for a model of another shape, naming both. */
+export function readKvCacheFile(bytes: Uint8Array, target?: CacheTarget): KvCacheFile {
+  const file = parseSafetensors(bytes);
+  const m = file.metadata;
+  const data = (name: string) => file.tensor(name).data;
+  if (m.format !== KV_CACHE_FORMAT) throw new KvCacheError(`this is not a key/value cache exported by the studio (its metadata has no format "${KV_CACHE_FORMAT}")`);
+  const num = (k: keyof KvCacheMeta) => {
+    const v = Number(m[k]);
+    if (!Number.isInteger(v) || v < 0) throw new KvCacheError(`the cache's metadata ${k} is "${m[k]}", not a whole number`);
+    return v;
+  };
+  const meta: KvCacheMeta = {
+    format: KV_CACHE_FORMAT,
+    model_id: m.model_id ?? '',
+    revision: m.revision ?? '',
+    model_type: m.model_type ?? '',
+    method: m.method ?? '',
+    num_virtual_tokens: num('num_virtual_tokens'),
+    num_hidden_layers: num('num_hidden_layers'),
+    num_key_value_heads: num('num_key_value_heads'),
+    head_dim: num('head_dim'),
+    dtype: 'float32',
+    row_format: m.row_format ?? '{}',
+  };
+  if (target && (meta.num_hidden_layers !== target.layers || meta.num_key_value_heads !== target.kvHeads || meta.head_dim !== target.headDim))
+    throw new KvCacheError(
+      `this cache was exported for ${meta.model_id} (${meta.num_hidden_layers} layers, ${meta.num_key_value_heads} KV heads of ${meta.head_dim}), ` +
+        `but the model is ${target.label} (${target.layers} layers, ${target.kvHeads} KV heads of ${target.headDim}); export the cache from a prompt trained on this model`,
+    );
+  const shape = [1, meta.num_key_value_heads, meta.num_virtual_tokens, meta.head_dim];
+  const tensor = (name: string) => {
+    if (!file.header[name]) throw new KvCacheError(`the cache has no tensor ${name} (it says ${meta.num_hidden_layers} layers)`);
+    const got = file.shape(name);
+    if (got.join() !== shape.join()) throw new KvCacheError(`${name} is [${got.join(', ')}], expected [${shape.join(', ')}] from the cache's metadata`);
+    return data(name);
+  };
+  const layers = Array.from({ length: meta.num_hidden_layers }, (_, l) => l);
+  return { meta, keys: layers.map((l) => tensor(keyName(l))), values: layers.map((l) => tensor(valueName(l))) };
+}

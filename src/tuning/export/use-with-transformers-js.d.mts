@@ -1,0 +1,29 @@
+// Types of use-with-transformers-js.mjs (the snippet is plain JavaScript so it can be copied into any page).
+import type { DynamicCache, PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+
+export interface PromptCacheFile {
+  meta: Record<string, string>;
+  positions: number;
+  rowFormat: { chat_template?: boolean; prompt_special_tokens?: { prefix_ids: number[]; suffix_ids: number[] } };
+  tensors: Record<string, { dims: number[]; data: Float32Array }>;
+}
+
+export interface ModelShape {
+  num_hidden_layers: number;
+  num_attention_heads: number;
+  num_key_value_heads?: number;
+  hidden_size: number;
+  head_dim?: number;
+}
+
+export function readPromptCache(bytes: Uint8Array, config?: ModelShape): PromptCacheFile;
+export function freshCache(prompt: PromptCacheFile): DynamicCache;
+export function promptIds(tokenizer: PreTrainedTokenizer, prompt: PromptCacheFile, text: string): number[];
+export function generateWithPrompt(args: {
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+  prompt: PromptCacheFile;
+  text: string;
+  maxNewTokens?: number;
+  [option: string]: unknown;
+}): Promise<{ ids: number[]; text: string; inputIds: number[] }>;
