@@ -25,6 +25,9 @@ export interface GenerationCaseResult {
   reference: number[];
   maxLogitDiff: number; // cached vs recompute, over every step
   maxLogitDiffReference: number; // GPU cached vs float64 cached
+  /** The prompt as a key/value cache (promptCache): GPU vs float64, max |Δ| over every layer's K and V; null without extra input. */
+  promptCacheDiff: number | null;
+  promptCacheMax: number | null; // max |value| of the float64 cache, for scale
 }
 
 export interface GenerationHarnessResult {
@@ -94,7 +97,15 @@ async function run(newTokens: number): Promise<GenerationHarnessResult> {
         d = Math.max(d, maxDiff(a[k], b[k]));
         dr = Math.max(dr, maxDiff(a[k], r[k]));
       }
-      cases.push({ name, cached: cached.tokens, recompute: recompute.tokens, reference: reference.tokens, maxLogitDiff: steps > 0 ? d : NaN, maxLogitDiffReference: steps > 0 ? dr : NaN });
+      let promptCacheDiff: number | null = null;
+      let promptCacheMax: number | null = null;
+      if (extras.promptEmbeds || extras.prefix) {
+        const [g, f] = [await lm.promptCache(extras), await ref.promptCache(extras)];
+        const all = (c: typeof g) => [...c.keys, ...c.values];
+        promptCacheDiff = Math.max(...all(g).map((t, i) => maxDiff(t, all(f)[i])));
+        promptCacheMax = Math.max(...all(f).map((t) => t.reduce((m, x) => Math.max(m, Math.abs(x)), 0)));
+      }
+      cases.push({ name, cached: cached.tokens, recompute: recompute.tokens, reference: reference.tokens, maxLogitDiff: steps > 0 ? d : NaN, maxLogitDiffReference: steps > 0 ? dr : NaN, promptCacheDiff, promptCacheMax });
     }
     const { extras } = generationCases(demo.config, demo.weights)[1];
     const greedy = (await lm.generate(GENERATION_PROMPT, extras, { maxNewTokens: newTokens })).tokens;

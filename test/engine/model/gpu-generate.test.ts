@@ -28,6 +28,12 @@ describe('WebGPU KV-cache generation (demo model)', () => {
       expect(c.cached).toEqual(c.reference);
       expect(c.maxLogitDiff).toBeLessThan(1e-4);
       expect(c.maxLogitDiffReference).toBeLessThan(1e-4);
+      if (name !== 'no extra input') {
+        // The exported key/value cache (kv-cache.safetensors) read off the GPU decoder = the float64 decoder's.
+        console.log(`${name}: prompt cache GPU vs float64 max |Δ| ${c.promptCacheDiff!.toExponential(2)} (values up to ${c.promptCacheMax!.toFixed(2)})`);
+        expect(c.promptCacheMax).toBeGreaterThan(0.1);
+        expect(c.promptCacheDiff).toBeLessThan(1e-4 * c.promptCacheMax!);
+      }
     });
   }
 
