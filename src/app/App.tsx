@@ -8,6 +8,8 @@ import { MethodPanel } from './panels/MethodPanel.tsx';
 import { ModelPanel } from './panels/ModelPanel.tsx';
 import { PromptsPanel } from './panels/PromptsPanel.tsx';
 import { ResultsPanel } from './panels/ResultsPanel.tsx';
+import { SharedBanner } from './panels/SharedBanner.tsx';
+import { ShareLink } from './panels/ShareLink.tsx';
 import { StatusBar } from './panels/StatusBar.tsx';
 import { TrainPanel } from './panels/TrainPanel.tsx';
 import { useStudio } from './store.ts';
@@ -42,10 +44,12 @@ export function App() {
           </button>
         </div>
       )}
+      <SharedBanner />
       <main>
         <div className="title-row">
           <h1>Soft Prompt Studio</h1>
           <p>Train a soft prompt, a prefix or a P-tuning encoder for a frozen language model, on your GPU.</p>
+          <ShareLink />
         </div>
         <nav aria-label="steps" className="steps-nav">
           <ol>

@@ -106,3 +106,30 @@ export async function readInits(): Promise<{ name: string; bytes: Uint8Array }[]
 export function deleteInit(name: string): Promise<void> {
   return del(INIT_PREFIX + name);
 }
+
+// A shared link opened over the user's own project keeps that project here (one copy), so the banner can swap
+// back to it, also after a reload; `role` says which of the two it is now.
+const OTHER_PROJECT_KEY = 'soft-prompt-studio/other-project/v1';
+
+export interface KeptProject {
+  project: Project;
+  role: 'previous' | 'shared';
+}
+
+export async function keepOtherProject(kept: KeptProject): Promise<void> {
+  await set(OTHER_PROJECT_KEY, kept);
+}
+
+export async function readOtherProject(): Promise<KeptProject | null> {
+  try {
+    const kept = await get<Partial<KeptProject>>(OTHER_PROJECT_KEY);
+    if (!kept || typeof kept !== 'object' || (kept.role !== 'previous' && kept.role !== 'shared')) return null;
+    return { project: mergeProject(kept.project), role: kept.role };
+  } catch {
+    return null; // no IndexedDB (a private window): nothing was kept either
+  }
+}
+
+export function dropOtherProject(): Promise<void> {
+  return del(OTHER_PROJECT_KEY);
+}

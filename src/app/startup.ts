@@ -1,15 +1,15 @@
-// Start-up order: restore the saved project, let a URL hash override its setup, then start the device and load
-// the bundled demo model; a dataset named by the hash is fetched once a model is there to tokenize it.
-import { loadChoices, loadSample, openFirstSample, watchTable } from './actions/data.ts';
+// Start-up order: restore the saved project, let a shared link (URL hash) open over it — keeping the user's own
+// project aside (actions/share.ts) — then start the device and load the bundled demo model; a sample named by the
+// link is fetched once a model is there to check it.
+import { openFirstSample, watchTable } from './actions/data.ts';
 import { loadModel } from './actions/model.ts';
+import { loadSharedSample, offerKeptProject, openSharedHash, sampleChoices } from './actions/share.ts';
 import { studio } from './connect.ts';
 import { DEMO_MODEL } from './defaults.ts';
 import { restoreProject, startPersisting } from './persist.ts';
-import type { Setup } from './project.ts';
-import type { DatasetChoice } from '../worker/protocol.ts';
 import { updateProject, useStudio } from './store.ts';
 import { installTestHook } from './test-hook.ts';
-import { pickSetup, setupFromHash, setupToHash } from './url-hash.ts';
+import { pickSetup, setupToHash } from './url-hash.ts';
 
 /** Keeps the URL hash in step with the setup (replaceState: no history entry per keystroke). */
 function syncHash(): void {
@@ -21,51 +21,40 @@ function syncHash(): void {
   useStudio.subscribe((s, prev) => {
     if (s.project !== prev.project) write();
   });
-  // A shared link pasted into this tab's address bar changes only the hash: apply it like a fresh load.
+  // A shared link pasted into this tab's address bar changes only the hash: open it like a fresh load.
   window.addEventListener('hashchange', () => {
-    const { project } = useStudio.getState();
-    const shared = setupFromHash(location.hash, project);
-    if (!shared) return;
-    updateProject(shared);
-    if (shared.datasetId && shared.datasetId !== project.datasetId) void loadSharedDataset(shared);
+    void openSharedHash(location.hash, useStudio.getState().project).then(({ project, sampleToFetch }) => {
+      if (project !== useStudio.getState().project) updateProject(project);
+      if (sampleToFetch) void loadSharedSample(sampleToFetch);
+    });
   });
 }
 
-let choicesLoaded: Promise<DatasetChoice[]> | null = null;
+let sampleToFetch: string | null = null;
 
-async function loadSharedDataset(shared: Setup): Promise<void> {
-  const wanted = shared.datasetId;
-  const choices = await (choicesLoaded ??= loadChoices());
-  const choice = choices.find((c) => c.id === wanted);
-  if (choice) await loadSample(choice, shared.template);
-  else useStudio.setState({ workerError: `The shared link names the dataset “${wanted}”, which is not bundled here.` });
-}
-
-let restored: { storedDatasetId: string | null; shared: Setup | null } = { storedDatasetId: null, shared: null };
-
-/** Step 1, before the first render: the saved project, with a shared link's setup over it. */
+/** Step 1, before the first render: the saved project, with a shared link opened over it. */
 export async function restoreStudio(): Promise<void> {
   installTestHook();
-  const { project, runs } = await restoreProject();
-  const shared = setupFromHash(location.hash, project);
-  restored = { storedDatasetId: project.datasetId, shared };
-  useStudio.setState({ project: shared ? { ...project, ...shared } : project, runs });
+  const { project: stored, runs } = await restoreProject();
+  const opened = await openSharedHash(location.hash, stored);
+  sampleToFetch = opened.sampleToFetch;
+  if (opened.project === stored) await offerKeptProject();
+  useStudio.setState({ project: opened.project, runs });
   startPersisting();
   syncHash();
   watchTable();
 }
 
-/** Step 2: device, demo model, and the shared link's dataset. */
+/** Step 2: device, demo model, and the shared link's sample. */
 export async function bootStudio(): Promise<void> {
-  const { storedDatasetId, shared } = restored;
-  choicesLoaded = loadChoices();
-  // A first visit (blank table, no shared dataset) opens on the first sample, in the table before the model loads.
-  const firstSample = shared?.datasetId ? Promise.resolve() : choicesLoaded.then(openFirstSample);
+  // A first visit (blank table, no shared sample) opens on the first sample, in the table before the model loads.
+  const choices = sampleChoices();
+  const firstSample = sampleToFetch ? Promise.resolve() : choices.then(openFirstSample);
 
   const device = await studio.initDevice();
   await firstSample;
   if (device.kind === 'ready') await loadModel(DEMO_MODEL);
   // Without WebGPU the Model panel offers the CPU fallback; the user decides.
 
-  if (shared?.datasetId && shared.datasetId !== storedDatasetId) await loadSharedDataset(shared);
+  if (sampleToFetch) await loadSharedSample(sampleToFetch);
 }
