@@ -41,7 +41,30 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/engine/**', '**/tuning/**'], message: 'the UI talks only to the worker client (src/worker/client.ts)', allowTypeImports: true },
+            // …except the dependency-free modules below (method cards, training defaults), which it reads as data.
+            {
+              regex: '(^|/)(engine|tuning)(/|$)(?!methods/cards/|train-config\\.ts$|discrete/baseline-rows\\.ts$)',
+              message: 'the UI talks only to the worker client (src/worker/client.ts)',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Modules the UI may import must stay dependency-free: no runtime import outside the method cards.
+  {
+    files: ['src/tuning/methods/cards/**', 'src/tuning/train-config.ts', 'src/tuning/discrete/baseline-rows.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./[\\w.-]+\\.ts$|\\./methods/cards/)',
+              message: 'the UI imports this module: import only types, or other method cards',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -6,7 +6,8 @@ import {
   DEFAULT_HYPER,
   DEFAULT_TEMPLATE,
   DEFAULT_VALIDATION_FRACTION,
-  METHOD_UI,
+  METHOD_CARDS,
+  METHOD_NAMES,
   type HyperParams,
   type MethodName,
 } from './defaults.ts';
@@ -95,11 +96,7 @@ export interface Project extends Setup {
 export function defaultSetup(): Setup {
   return {
     method: 'prompt',
-    methodOptions: {
-      prompt: { ...METHOD_UI.prompt.defaults },
-      prefix: { ...METHOD_UI.prefix.defaults },
-      ptuning: { ...METHOD_UI.ptuning.defaults },
-    },
+    methodOptions: Object.fromEntries(METHOD_NAMES.map((m) => [m, { ...METHOD_CARDS[m].defaults }])) as MethodOptionsByName,
     hyper: { ...DEFAULT_HYPER },
     template: DEFAULT_TEMPLATE,
     datasetId: null,

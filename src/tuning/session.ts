@@ -31,6 +31,7 @@ import { defaultVariants, measureBrittleness, parseVariants, type BrittlenessRes
 import { Trainer, trainSetupProblems, type StepReport, type TrainOutcome, type TrainerState, type EvalResult } from './trainer.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './train-config.ts';
 import type { MethodOptions } from './methods/method.ts';
+import { METHOD_CARDS } from './methods/cards/index.ts';
 import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, readAdapter, zipAdapter } from './export/adapter.ts';
 import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
@@ -381,10 +382,11 @@ export class TuningSession {
     const d = this.needData();
     const adapter = readAdapter(input, lm.config);
     const P = adapter.config.num_virtual_tokens;
+    // The exported table is the parameter of an unprojected prefix or of a plain prompt (PEFT keeps no encoder).
     const method: MethodOptions =
       adapter.kind === 'prefix'
-        ? { method: 'prefix', virtualTokens: P, projection: false, encoderHidden: 128 }
-        : { method: 'prompt', virtualTokens: P, init: 'random', initText: '' };
+        ? { ...METHOD_CARDS.prefix.defaults, virtualTokens: P, projection: false }
+        : { ...METHOD_CARDS.prompt.defaults, virtualTokens: P, init: 'random', initText: '' };
     const params: Params = { [adapter.kind === 'prefix' ? 'embedding.weight' : 'prompt_embeddings']: { shape: [...adapter.table.shape], data: Float32Array.from(adapter.table.data) } };
     const config: TrainConfig = { ...(this.trainer?.config ?? DEFAULT_TRAIN_CONFIG), method, startFrom: null };
     this.trainer = new Trainer(lm, config, d.train, { params });

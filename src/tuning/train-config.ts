@@ -1,6 +1,7 @@
 // The hyper-parameters of one run, typed with defaults and validation. Defaults follow the papers and PEFT
 // (cited per field); the studio and the command line both start from DEFAULT_TRAIN_CONFIG.
 import type { MethodOptions } from './methods/method.ts';
+import { METHOD_CARDS } from './methods/cards/index.ts';
 
 export interface TrainConfig {
   method: MethodOptions;
@@ -25,7 +26,7 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'method'> = {
-  learningRate: 3e-2,
+  learningRate: METHOD_CARDS.prompt.learningRate, // the default method's; each card holds its own
   weightDecay: 0,
   beta1: 0.9,
   beta2: 0.999,

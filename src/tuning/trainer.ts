@@ -6,7 +6,7 @@ import type { CausalLM } from '../engine/model/causal-lm.ts';
 import type { ExtraInputs } from '../engine/model/batch.ts';
 import type { Grads, Params } from './nn/dense.ts';
 import type { MethodForward, MethodOptions, TuningMethod } from './methods/method.ts';
-import { methodFor } from './methods/registry.ts';
+import { checkMethodOptions, methodFor } from './methods/registry.ts';
 import type { TrainConfig } from './train-config.ts';
 import { checkTrainConfig } from './train-config.ts';
 import type { EncodedExample } from './data/encoded.ts';
@@ -263,7 +263,7 @@ export class Trainer {
 
 /** Every reason this model and engine cannot run `config`, as sentences; empty when it can. */
 export function trainSetupProblems(lm: CausalLM, config: TrainConfig): string[] {
-  const problems = [...checkTrainConfig(config), ...methodFor(config.method).checkOptions(config.method, lm.config)];
+  const problems = [...checkTrainConfig(config), ...checkMethodOptions(config.method, lm.config)];
   const P = config.method.virtualTokens;
   if (Number.isInteger(P) && P > lm.capacity.virtualTokens && P < lm.config.maxPositions)
     problems.push(`${P} virtual tokens: this engine holds at most ${lm.capacity.virtualTokens} for this model`);

@@ -19,11 +19,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => session?.close());
 
-const runs: [MethodOptions, Partial<TrainConfig>][] = [
-  [METHODS.prompt.defaults, { learningRate: 3e-2, steps: 30 }],
-  [METHODS.prefix.defaults, { learningRate: 1e-2, steps: 30 }],
-  [METHODS.ptuning.defaults, { learningRate: 1e-2, steps: 30 }],
-];
+// Each method with its own defaults and learning rate (its card), 30 steps.
+const runs: [MethodOptions, Partial<TrainConfig>][] = Object.values(METHODS).map((m) => [m.defaults, { learningRate: m.learningRate, steps: 30 }]);
 
 describe('demo model: prompt-learning methods turn a near-chance task into ≥ 0.9 accuracy', () => {
   for (const [method, hyper] of runs) {

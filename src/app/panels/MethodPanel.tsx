@@ -1,14 +1,14 @@
 // Method & hyper-parameters: prompt tuning, prefix tuning or P-tuning, each with its options and a short note
 // on where its defaults come from; picking a method also sets the learning rate that suits it.
 import { Panel } from '../components/Panel.tsx';
-import { METHOD_NAMES, METHOD_UI, type MethodName } from '../defaults.ts';
+import { METHOD_CARDS, METHOD_NAMES, type MethodName } from '../defaults.ts';
 import type { MethodOptionsByName } from '../project.ts';
 import { updateProject, useStudio } from '../store.ts';
 import { HyperParams } from './HyperParams.tsx';
 import { MethodOptionsFields } from './MethodOptionsFields.tsx';
 
 function chooseMethod(method: MethodName): void {
-  updateProject((p) => ({ method, hyper: { ...p.hyper, learningRate: METHOD_UI[method].learningRate } }));
+  updateProject((p) => ({ method, hyper: { ...p.hyper, learningRate: METHOD_CARDS[method].learningRate } }));
 }
 
 export function MethodPanel() {
@@ -23,12 +23,12 @@ export function MethodPanel() {
           {METHOD_NAMES.map((m) => (
             <label key={m} className={m === method ? 'active' : undefined}>
               <input type="radio" name="method" value={m} checked={m === method} data-testid={`method.${m}`} onChange={() => chooseMethod(m)} />
-              {METHOD_UI[m].title}
+              {METHOD_CARDS[m].title}
             </label>
           ))}
         </div>
         <p className="hint" data-testid="method.note">
-          {METHOD_UI[method].note}
+          {METHOD_CARDS[method].note}
         </p>
         <MethodOptionsFields
           options={options}

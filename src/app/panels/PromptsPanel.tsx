@@ -9,7 +9,7 @@ import type { PromptsSetup } from '../project.ts';
 import { usePrompts } from '../prompts-store.ts';
 import { fixed } from '../format.ts';
 import { updateProject, useStudio } from '../store.ts';
-import { BASELINE_ROWS_UI } from './baseline-rows.ts';
+import { BASELINE_ROWS } from '../../tuning/discrete/baseline-rows.ts';
 import { useEngineJob } from '../engine-busy.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -96,7 +96,7 @@ export function PromptsPanel() {
               </tr>
             </thead>
             <tbody>
-              {BASELINE_ROWS_UI.map(({ id, title }) => {
+              {BASELINE_ROWS.map(({ id, title }) => {
                 const row = byId.get(id);
                 const text = row?.promptText ?? null;
                 return (

@@ -19,7 +19,7 @@ import { renderTemplate, targetText } from '../data/template.ts';
 import type { TextTokenizer } from '../data/tokenizer.ts';
 import { encodePrompt } from '../data/row-format.ts';
 import { evaluateClassification, evaluateGeneration, type EvaluationReport, type TextScores } from '../evaluate.ts';
-import { METHODS } from '../methods/registry.ts';
+import { METHODS, methodFor } from '../methods/registry.ts';
 import type { MethodOptions } from '../methods/method.ts';
 import { Rng } from '../random.ts';
 import { Trainer } from '../trainer.ts';
@@ -27,19 +27,9 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train-config.ts';
 import { discoverAutoPrompt, DEFAULT_AUTOPROMPT_OPTIONS, type AutoPromptOptions } from './autoprompt.ts';
 import { discoverPez, DEFAULT_PEZ_OPTIONS, type HardPromptResult, type PezOptions } from './pez.ts';
 import { hardPromptExtras, projectToVocabulary, type Vocabulary } from './projection.ts';
+import { BASELINE_ROWS, type BaselineRowId } from './baseline-rows.ts';
 
-export type BaselineRowId = 'template' | 'instruction' | 'kshot' | 'pez' | 'autoprompt' | 'soft' | 'soft-projected' | 'prefix';
-
-export const BASELINE_ROWS: readonly { id: BaselineRowId; title: string }[] = [
-  { id: 'template', title: 'template alone' },
-  { id: 'instruction', title: 'hand-written instruction' },
-  { id: 'kshot', title: 'k-shot examples' },
-  { id: 'pez', title: 'PEZ (discovered)' },
-  { id: 'autoprompt', title: 'AutoPrompt (discovered)' },
-  { id: 'soft', title: 'soft prompt (prompt tuning)' },
-  { id: 'soft-projected', title: 'soft prompt → nearest tokens' },
-  { id: 'prefix', title: 'prefix (prefix tuning)' },
-];
+export { BASELINE_ROWS, type BaselineRowId };
 
 export interface BaselineRow {
   id: BaselineRowId;
@@ -255,8 +245,7 @@ export async function compareBaselines(ctx: BaselineContext, req: BaselineReques
       }
       const config: TrainConfig = {
         ...DEFAULT_TRAIN_CONFIG, method, steps: req.trainSteps, seed: req.seed, evalEvery: 0,
-        // The demo evidence's rates (model card): prompt tuning 3e-2, prefix 1e-2.
-        learningRate: id === 'soft' ? 3e-2 : 1e-2,
+        learningRate: methodFor(method).learningRate, // the method's own (its card)
         warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(req.trainSteps / 10)),
       };
       const trainer = new Trainer(lm, config, d.train);

@@ -13,6 +13,7 @@ import { prefixRowWidth } from '../../engine/model/config.ts';
 import type { Tensor } from '../../engine/model/weights.ts';
 import { parseSafetensors, writeSafetensors } from '../../engine/io/safetensors.ts';
 import { peftConfigJson, peftDims, type PeftConfig } from './peft-config.ts';
+import { cardForPeftType, methodCards, type MethodCard } from '../methods/cards/index.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
@@ -32,8 +33,8 @@ export class AdapterError extends Error {
 }
 
 /** The width of a `prompt_embeddings` row PEFT expects for this method on this model. */
-export function tableWidth(cfg: ModelConfig, peftType: PeftConfig['peft_type']): number {
-  return peftType === 'PREFIX_TUNING' ? prefixRowWidth(cfg) : cfg.hidden;
+export function tableWidth(cfg: ModelConfig, card: Pick<MethodCard, 'engineInput'>): number {
+  return card.engineInput === 'prefix' ? prefixRowWidth(cfg) : cfg.hidden;
 }
 
 export function buildAdapterFiles(table: Tensor, config: PeftConfig): AdapterFiles {
@@ -134,20 +135,22 @@ export function checkPeftConfig(raw: unknown, cfg: ModelConfig): PeftConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new AdapterError(`${ADAPTER_CONFIG} is not a JSON object`);
   const c = raw as Record<string, unknown>;
   const type = c.peft_type;
-  if (type !== 'PROMPT_TUNING' && type !== 'PREFIX_TUNING' && type !== 'P_TUNING')
-    throw new AdapterError(`peft_type ${JSON.stringify(type)} is not a prompt-learning adapter (supported: PROMPT_TUNING, PREFIX_TUNING, P_TUNING)`);
+  const card = cardForPeftType(type);
+  if (!card)
+    throw new AdapterError(`peft_type ${JSON.stringify(type)} is not a prompt-learning adapter (supported: ${methodCards().map((m) => m.peftType).join(', ')})`);
   const problems: string[] = [];
   if (c.task_type !== undefined && c.task_type !== null && c.task_type !== 'CAUSAL_LM')
     problems.push(`task_type is ${JSON.stringify(c.task_type)}; only CAUSAL_LM adapters run on a decoder-only model`);
   const P = c.num_virtual_tokens;
   if (!(typeof P === 'number' && Number.isInteger(P) && P >= 1)) problems.push(`num_virtual_tokens must be a whole number ≥ 1 (got ${JSON.stringify(P)})`);
-  const { tokenDim, heads } = peftDims(cfg, type);
+  const { tokenDim, heads } = peftDims(cfg, card);
+  const kvDims = card.peftKeyValueDims && cfg.family !== 'gpt2';
   const expect = (key: string, want: number, what: string) => {
     if (c[key] !== undefined && c[key] !== null && c[key] !== want) problems.push(`${key} is ${JSON.stringify(c[key])} but this model has ${want} (${what})`);
   };
   expect('num_layers', cfg.layers, 'layers');
-  expect('token_dim', tokenDim, type === 'PREFIX_TUNING' && cfg.family !== 'gpt2' ? 'key-value heads × head dim' : 'hidden size');
-  expect('num_attention_heads', heads, type === 'PREFIX_TUNING' && cfg.family !== 'gpt2' ? 'key-value heads' : 'attention heads');
+  expect('token_dim', tokenDim, kvDims ? 'key-value heads × head dim' : 'hidden size');
+  expect('num_attention_heads', heads, kvDims ? 'key-value heads' : 'attention heads');
   expect('num_transformer_submodules', 1, 'a decoder-only model');
   if (problems.length) throw new AdapterError(`this ${type} adapter does not fit the loaded model: ${problems.join('; ')}. Was it trained for another model?`);
   return c as unknown as PeftConfig;
@@ -173,8 +176,9 @@ export function readAdapter(input: Uint8Array | Record<string, Uint8Array>, cfg:
     throw new AdapterError(`${ADAPTER_WEIGHTS} has no ${PROMPT_TENSOR} tensor (found: ${st.names().join(', ') || 'none'}); is this a LoRA or other non-prompt adapter?`);
   const table = st.tensor(PROMPT_TENSOR);
   const P = config.num_virtual_tokens;
-  const width = tableWidth(cfg, config.peft_type);
+  const card = cardForPeftType(config.peft_type)!; // checkPeftConfig refused any other
+  const width = tableWidth(cfg, card);
   if (table.shape.length !== 2 || table.shape[0] !== P || table.shape[1] !== width)
     throw new AdapterError(`${PROMPT_TENSOR} is [${table.shape.join(', ')}] but this model needs [${P}, ${width}] for ${config.peft_type}; was it trained for another model?`);
-  return { config, table, kind: config.peft_type === 'PREFIX_TUNING' ? 'prefix' : 'prompt' };
+  return { config, table, kind: card.engineInput };
 }

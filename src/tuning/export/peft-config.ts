@@ -5,15 +5,17 @@
 // The golden fixtures' `peft_config` lists the fields that matter; test/tuning/export checks them per case.
 // PEFT's rules:
 // - token_dim = the hidden size, num_attention_heads = the model's heads, num_layers = its layers;
-// - PREFIX_TUNING on a config with num_key_value_heads (Llama, Qwen; not GPT-2): token_dim = KVH·head_dim and
-//   num_attention_heads = KVH (the GQA-aware layout; getting it wrong was PEFT issues #1901 and #2881);
-// - encoder_hidden_size left unset becomes token_dim (so an unprojected prefix reports token_dim);
+// - a method whose card sets peftKeyValueDims (prefix tuning) on a config with num_key_value_heads (Llama,
+//   Qwen; not GPT-2): token_dim = KVH·head_dim and num_attention_heads = KVH (the GQA-aware layout; getting it
+//   wrong was PEFT issues #1901 and #2881);
+// - each method's own fields come from its card (methods/cards/), e.g. prefix tuning's encoder_hidden_size;
 // - num_transformer_submodules = 1 for a decoder-only CAUSAL_LM.
 import type { ModelConfig } from '../../engine/model/config.ts';
-import type { MethodOptions, PeftType } from '../methods/method.ts';
+import { cardFor, cardForPeftType, type BaseMethodOptions, type MethodCard, type PeftValue } from '../methods/cards/index.ts';
 
-interface PeftConfigBase {
-  peft_type: PeftType;
+/** The fields PeftConfig + PromptLearningConfig write for every prompt-learning method. */
+export interface PeftConfigBase {
+  peft_type: string;
   task_type: 'CAUSAL_LM';
   auto_mapping: null;
   base_model_name_or_path: string | null;
@@ -26,29 +28,8 @@ interface PeftConfigBase {
   num_layers: number;
 }
 
-export interface PromptTuningPeftConfig extends PeftConfigBase {
-  peft_type: 'PROMPT_TUNING';
-  prompt_tuning_init: 'RANDOM' | 'SAMPLE_VOCAB' | 'TEXT';
-  prompt_tuning_init_text: string | null;
-  tokenizer_name_or_path: string | null;
-  tokenizer_kwargs: null;
-}
-
-export interface PrefixTuningPeftConfig extends PeftConfigBase {
-  peft_type: 'PREFIX_TUNING';
-  encoder_hidden_size: number;
-  prefix_projection: boolean;
-}
-
-export interface PTuningPeftConfig extends PeftConfigBase {
-  peft_type: 'P_TUNING';
-  encoder_reparameterization_type: 'MLP' | 'LSTM';
-  encoder_hidden_size: number;
-  encoder_num_layers: number;
-  encoder_dropout: number;
-}
-
-export type PeftConfig = PromptTuningPeftConfig | PrefixTuningPeftConfig | PTuningPeftConfig;
+/** A whole adapter_config.json: the shared fields and the method's own (its card's peftFields). */
+export type PeftConfig = PeftConfigBase & Record<string, PeftValue>;
 
 export interface PeftConfigExtra {
   baseModel: string | null; // base_model_name_or_path: the Hub id (or folder) the adapter was trained on
@@ -57,21 +38,18 @@ export interface PeftConfigExtra {
 }
 
 /** The (token_dim, num_attention_heads) PEFT records for a method on this model. */
-export function peftDims(cfg: ModelConfig, peftType: PeftType): { tokenDim: number; heads: number } {
+export function peftDims(cfg: ModelConfig, card: Pick<MethodCard, 'peftKeyValueDims'>): { tokenDim: number; heads: number } {
   // GPT-2 configs have no num_key_value_heads, every other supported family does.
-  if (peftType === 'PREFIX_TUNING' && cfg.family !== 'gpt2') return { tokenDim: cfg.kvHeads * cfg.headDim, heads: cfg.kvHeads };
+  if (card.peftKeyValueDims && cfg.family !== 'gpt2') return { tokenDim: cfg.kvHeads * cfg.headDim, heads: cfg.kvHeads };
   return { tokenDim: cfg.hidden, heads: cfg.heads };
 }
 
-export function peftTypeOf(method: MethodOptions['method']): PeftType {
-  return method === 'prompt' ? 'PROMPT_TUNING' : method === 'prefix' ? 'PREFIX_TUNING' : 'P_TUNING';
-}
-
-export function peftConfig(cfg: ModelConfig, options: MethodOptions, extra: PeftConfigExtra): PeftConfig {
-  const peftType = peftTypeOf(options.method);
-  const { tokenDim, heads } = peftDims(cfg, peftType);
-  const base = {
-    task_type: 'CAUSAL_LM' as const,
+export function peftConfig<O extends BaseMethodOptions>(cfg: ModelConfig, options: O, extra: PeftConfigExtra): PeftConfig {
+  const card = cardFor(options.method);
+  const { tokenDim, heads } = peftDims(cfg, card);
+  return {
+    peft_type: card.peftType,
+    task_type: 'CAUSAL_LM',
     auto_mapping: null,
     base_model_name_or_path: extra.baseModel,
     revision: null,
@@ -82,43 +60,15 @@ export function peftConfig(cfg: ModelConfig, options: MethodOptions, extra: Peft
     num_transformer_submodules: 1,
     num_attention_heads: heads,
     num_layers: cfg.layers,
-  };
-  if (options.method === 'prompt') {
-    const init = options.init === 'random' ? 'RANDOM' : options.init === 'vocab' ? 'SAMPLE_VOCAB' : 'TEXT';
-    return {
-      ...base,
-      peft_type: 'PROMPT_TUNING',
-      prompt_tuning_init: init,
-      prompt_tuning_init_text: init === 'TEXT' ? (extra.initText ?? options.initText) : null,
-      tokenizer_name_or_path: init === 'TEXT' ? (extra.tokenizerName ?? extra.baseModel) : null,
-      tokenizer_kwargs: null,
-    };
-  }
-  if (options.method === 'prefix') {
-    return {
-      ...base,
-      peft_type: 'PREFIX_TUNING',
-      encoder_hidden_size: options.projection ? options.encoderHidden : tokenDim,
-      prefix_projection: options.projection,
-    };
-  }
-  return {
-    ...base,
-    peft_type: 'P_TUNING',
-    encoder_reparameterization_type: options.encoder,
-    encoder_hidden_size: options.encoderHidden,
-    encoder_num_layers: 2, // PEFT's default; the studio's encoders have PEFT's fixed depth
-    encoder_dropout: 0,
+    ...card.peftFields(options, { tokenDim, baseModel: extra.baseModel, initText: extra.initText, tokenizerName: extra.tokenizerName }),
   };
 }
 
-// Fields that Python writes as floats: JSON.stringify(0) is "0", json.dumps(0.0) is "0.0".
-const FLOAT_FIELDS = new Set(['encoder_dropout']);
-
-/** The adapter_config.json text: keys sorted, indent 2, floats as Python writes them. */
+/** The adapter_config.json text: keys sorted, indent 2, floats as Python writes them (the card's peftFloatFields). */
 export function peftConfigJson(config: PeftConfig): string {
+  const floats = new Set(cardForPeftType(config.peft_type)?.peftFloatFields ?? []);
   const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return JSON.stringify(sorted, null, 2).replace(/^( {2}"(\w+)": )(-?\d+)(,?)$/gm, (all, head: string, key: string, value: string, comma: string) =>
-    FLOAT_FIELDS.has(key) ? `${head}${value}.0${comma}` : all,
+    floats.has(key) ? `${head}${value}.0${comma}` : all,
   );
 }

@@ -6,7 +6,7 @@
 import type { CausalLM } from '../../engine/model/causal-lm.ts';
 import type { Grads, Params } from '../nn/dense.ts';
 import type { MethodOptions, TuningMethod } from '../methods/method.ts';
-import { methodFor } from '../methods/registry.ts';
+import { checkMethodOptions, methodFor } from '../methods/registry.ts';
 import type { EncodedExample } from '../data/encoded.ts';
 import { toTrainingBatch } from '../data/encoded.ts';
 import { AdamW, DEFAULT_ADAMW } from '../optim.ts';
@@ -108,7 +108,7 @@ export class MetaTrainer {
     initial?: Params,
   ) {
     this.method = methodFor(config.method);
-    const problems = [...checkMetaConfig(config), ...checkTasks(tasks, config), ...this.method.checkOptions(config.method, lm.config)];
+    const problems = [...checkMetaConfig(config), ...checkTasks(tasks, config), ...checkMethodOptions(config.method, lm.config)];
     if (problems.length > 0) throw new Error(`invalid meta-training setup: ${problems.join('; ')}`);
     this.rng = new Rng(config.seed);
     this.theta = initial ?? this.method.init({ cfg: lm.config, embed: lm.weights.embed, rng: this.rng }, config.method);

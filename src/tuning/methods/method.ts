@@ -6,29 +6,11 @@ import type { ModelConfig } from '../../engine/model/config.ts';
 import type { ExtraInputs } from '../../engine/model/batch.ts';
 import type { Tensor } from '../../engine/model/weights.ts';
 import type { Grads, Params, RandomSource } from '../nn/dense.ts';
+import type { BaseMethodOptions, MethodCard, MethodOptions } from './cards/index.ts';
 
-export type MethodName = 'prompt' | 'prefix' | 'ptuning';
-export type PeftType = 'PROMPT_TUNING' | 'PREFIX_TUNING' | 'P_TUNING';
-
-export interface PromptTuningOptions {
-  method: 'prompt';
-  virtualTokens: number;
-  init: 'random' | 'vocab' | 'text';
-  initText: string; // used when init == 'text'
-}
-export interface PrefixTuningOptions {
-  method: 'prefix';
-  virtualTokens: number;
-  projection: boolean; // PEFT prefix_projection: a 2-layer tanh MLP reparameterises the prefix
-  encoderHidden: number; // PEFT encoder_hidden_size (projection only)
-}
-export interface PTuningOptions {
-  method: 'ptuning';
-  virtualTokens: number;
-  encoder: 'MLP' | 'LSTM'; // PEFT encoder_reparameterization_type
-  encoderHidden: number; // PEFT encoder_hidden_size
-}
-export type MethodOptions = PromptTuningOptions | PrefixTuningOptions | PTuningOptions;
+export type { MethodName, MethodOptions, PromptTuningOptions, PrefixTuningOptions, PTuningOptions } from './cards/index.ts';
+/** PEFT's peft_type, as the method's card names it. */
+export type PeftType = string;
 
 export interface MethodContext {
   cfg: ModelConfig;
@@ -43,19 +25,14 @@ export interface MethodForward {
   tape: unknown;
 }
 
-export interface TuningMethod<O extends MethodOptions = MethodOptions> {
-  name: O['method'];
-  peftType: PeftType;
-  title: string;
-  /** One or two sentences for the UI: what it is and where its defaults come from. */
-  note: string;
-  defaults: O;
+/** A method: its card (name, PEFT type and fields, defaults, learning rate, option fields) and its compute. */
+export interface TuningMethod<O extends BaseMethodOptions = MethodOptions> extends MethodCard<O> {
   init(ctx: MethodContext, options: O): Params;
   forward(params: Params, options: O, cfg: ModelConfig): MethodForward;
   /** gradExtra: d loss / d (the extra input the engine saw), same layout. Returns d loss / d params. */
   backward(params: Params, options: O, cfg: ModelConfig, fwd: MethodForward, gradExtra: Float32Array): Grads;
   /** PEFT's `prompt_embeddings` table: (P, C) for prompt / P-tuning, (P, W) for prefix. */
   exportTable(params: Params, options: O, cfg: ModelConfig): Tensor;
-  /** Which parameters AdamW's weight decay applies to (PEFT trains with the HF default: all of them). */
-  checkOptions(options: O, cfg: ModelConfig): string[];
+  /** Problems with the options on this model beyond the shared checks (checks.ts), as sentences. */
+  checkOptions?(options: O, cfg: ModelConfig): string[];
 }

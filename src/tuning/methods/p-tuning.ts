@@ -8,7 +8,7 @@ import {
 } from '../nn/dense.ts';
 import { initLstm, lstmBackward, lstmForward, type LstmTape } from '../nn/lstm.ts';
 import type { PTuningOptions, TuningMethod } from './method.ts';
-import { commonChecks } from './checks.ts';
+import { pTuningCard } from './cards/p-tuning.ts';
 
 const LSTM_LAYERS = 2; // PEFT encoder_num_layers default
 
@@ -44,13 +44,7 @@ function encode(params: Params, options: PTuningOptions, C: number): EncoderTape
 }
 
 export const pTuning: TuningMethod<PTuningOptions> = {
-  name: 'ptuning',
-  peftType: 'P_TUNING',
-  title: 'P-tuning',
-  note:
-    'A small encoder (MLP, or bidirectional LSTM + MLP) produces the virtual token embeddings (Liu et al. 2021); ' +
-    'it tends to converge faster than plain prompt tuning. Exported as the embeddings it produces, as in PEFT.',
-  defaults: { method: 'ptuning', virtualTokens: 16, encoder: 'MLP', encoderHidden: 128 },
+  ...pTuningCard,
 
   init(ctx, options) {
     const C = ctx.cfg.hidden;
@@ -95,6 +89,4 @@ export const pTuning: TuningMethod<PTuningOptions> = {
   exportTable(params, options, cfg) {
     return tensor([options.virtualTokens, cfg.hidden], encode(params, options, cfg.hidden).out);
   },
-
-  checkOptions: (options, cfg) => commonChecks(options, cfg),
 };

@@ -7,7 +7,7 @@ import {
   initLinear, linearBackward, linearForward, tanhBackward, tanhForward, tensor, toFloat64, zeroGrads, type Params,
 } from '../nn/dense.ts';
 import type { PrefixTuningOptions, TuningMethod } from './method.ts';
-import { commonChecks } from './checks.ts';
+import { prefixTuningCard } from './cards/prefix-tuning.ts';
 
 /** PEFT's token_dim for prefix tuning: KVH·hd when the config has num_key_value_heads (GQA-aware). */
 export const prefixTokenDim = (cfg: ModelConfig) => cfg.kvHeads * cfg.headDim;
@@ -26,13 +26,7 @@ function project(params: Params, P: number): ProjectionTape {
 }
 
 export const prefixTuning: TuningMethod<PrefixTuningOptions> = {
-  name: 'prefix',
-  peftType: 'PREFIX_TUNING',
-  title: 'Prefix tuning',
-  note:
-    'Trainable keys and values prepended to attention in every layer (Li & Liang 2021: prefix length 5–10 and ' +
-    'a reparameterisation MLP). On GQA models the prefix has the KV heads’ width, as in PEFT.',
-  defaults: { method: 'prefix', virtualTokens: 8, projection: false, encoderHidden: 128 },
+  ...prefixTuningCard,
 
   init(ctx, options) {
     const P = options.virtualTokens;
@@ -78,6 +72,4 @@ export const prefixTuning: TuningMethod<PrefixTuningOptions> = {
     if (!options.projection) return params['embedding.weight'];
     return tensor([P, prefixRowWidth(cfg)], project(params, P).out);
   },
-
-  checkOptions: (options, cfg) => commonChecks(options, cfg),
 };

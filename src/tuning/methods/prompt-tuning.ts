@@ -3,16 +3,10 @@
 import type { Tensor } from '../../engine/model/weights.ts';
 import { tensor, type Params } from '../nn/dense.ts';
 import type { PromptTuningOptions, TuningMethod } from './method.ts';
-import { commonChecks } from './checks.ts';
+import { promptTuningCard } from './cards/prompt-tuning.ts';
 
 export const promptTuning: TuningMethod<PromptTuningOptions> = {
-  name: 'prompt',
-  peftType: 'PROMPT_TUNING',
-  title: 'Prompt tuning',
-  note:
-    'Trainable vectors prepended to the input embeddings (Lester et al. 2021). Init from sampled vocabulary ' +
-    'embeddings and lr ≈ 1e-2 do far better than random init at 1e-4 (PEFT benchmark); gains level off past ~20 tokens.',
-  defaults: { method: 'prompt', virtualTokens: 16, init: 'vocab', initText: 'Classify the sentiment of this review:' },
+  ...promptTuningCard,
 
   init(ctx, options) {
     const C = ctx.cfg.hidden;
@@ -51,6 +45,4 @@ export const promptTuning: TuningMethod<PromptTuningOptions> = {
   exportTable(params: Params): Tensor {
     return params.prompt_embeddings;
   },
-
-  checkOptions: (options, cfg) => commonChecks(options, cfg),
 };
