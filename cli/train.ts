@@ -21,8 +21,10 @@
 // writes predictions.jsonl: {input, expected, baseline, tuned} per validation row (classification: with margins).
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
-// (adapter_config.json, adapter_model.safetensors, the zip) and the studio checkpoint into --out.
+// (adapter_config.json, adapter_model.safetensors, the zip), the studio checkpoint, the prompt as a key/value cache
+// (kv-cache.safetensors) and the transformers.js snippet that uses it (use-with-transformers-js.mjs) into --out.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { KV_CACHE_FILE, SNIPPET_FILE } from '../src/tuning/export/kv-cache.ts';
 import { join, resolve, basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHarness, pageErrorMessage, serveLocalDirectory } from './chromium.ts';
@@ -252,6 +254,8 @@ try {
   writeFileSync(join(a.out!, `${method.method}-adapter.zip`), Buffer.from(r.adapterZip, 'base64'));
   writeFileSync(join(a.out!, `${method.method}-checkpoint.zip`), Buffer.from(r.checkpoint, 'base64'));
   writeFileSync(join(a.out!, 'row_format.json'), r.rowFormat);
+  writeFileSync(join(a.out!, KV_CACHE_FILE), Buffer.from(r.kvCache, 'base64'));
+  writeFileSync(join(a.out!, SNIPPET_FILE), readFileSync(new URL('../src/tuning/export/use-with-transformers-js.mjs', import.meta.url)));
   writeFileSync(join(a.out!, 'predictions.jsonl'), r.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
   if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
   else {
@@ -259,7 +263,7 @@ try {
     const rows = JSON.parse(r.rowFormat) as { bos: boolean; chat_template: boolean; prompt_special_tokens: { rule: string }; eos_appended: boolean; answer_end: string[] };
     console.log(`rows: chat template ${rows.chat_template ? 'on' : 'off'}; prompt ${rows.bos ? 'starts with BOS' : 'without BOS'} (${rows.prompt_special_tokens.rule}); answer ${rows.eos_appended ? `then ${rows.answer_end.join('')}` : 'alone'} (row_format.json)`);
     for (const line of r.lines) console.log(line);
-    console.log(`wrote the PEFT adapter, the checkpoint and predictions.jsonl to ${resolve(a.out!)}`);
+    console.log(`wrote the PEFT adapter, the checkpoint, predictions.jsonl, ${KV_CACHE_FILE} and ${SNIPPET_FILE} to ${resolve(a.out!)}`);
   }
 } catch (e) {
   fail(pageErrorMessage(e, session));

@@ -7,6 +7,7 @@ import { patch, setDevice, updateRun, useStudio } from './store.ts';
 import { patchMeta, useMeta } from './meta-store.ts';
 import { patchPrompts, usePrompts } from './prompts-store.ts';
 import { patchBrittle, patchCurve, patchCv, useCurve, useCv } from './cv-store.ts';
+import { patchTransformersJs } from './transformers-js-store.ts';
 
 type Metric = { kind: 'step'; m: StepMetrics } | { kind: 'eval'; m: EvalMetrics };
 
@@ -83,6 +84,9 @@ function onEvent(event: StudioEvent): void {
       break;
     case 'lc-run':
       patchCurve({ runs: [...useCurve.getState().runs, event.run], total: event.total });
+      break;
+    case 'tjs-progress':
+      patchTransformersJs({ progress: event.message });
       break;
   }
 }

@@ -34,6 +34,7 @@ import type { MethodOptions } from './methods/method.ts';
 import { METHOD_CARDS } from './methods/cards/index.ts';
 import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, readAdapter, zipAdapter } from './export/adapter.ts';
+import { buildKvCacheFile, KV_CACHE_FILE } from './export/kv-cache.ts';
 import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
 import { writeSafetensors } from '../engine/io/safetensors.ts';
 import { initMismatch, readInitFile, writeInitFile, type MetaInit } from './meta/init-file.ts';
@@ -272,6 +273,18 @@ export class TuningSession {
     return tok.decode(tokens).trim();
   }
 
+  /** The tuned prompt's greedy reply to one input: the text both runtimes read, the ids this engine read and wrote. */
+  async greedyReply(input: string, maxTokens: number): Promise<{ promptText: string; inputIds: number[]; ids: number[]; text: string }> {
+    const { lm, tok } = this.need();
+    const d = this.needData();
+    const extras = this.tunedExtras();
+    if (!extras) throw new Error('train a prompt first: there is nothing to compare yet');
+    const promptText = renderTemplate(d.template, input);
+    const inputIds = encodePrompt(tok, promptText, d.chatTemplate);
+    const { tokens } = await lm.generate(inputIds, extras, { maxNewTokens: maxTokens, stopIds: d.stopIds });
+    return { promptText, inputIds, ids: tokens, text: tok.decode(tokens) };
+  }
+
   /** The embedding table prepared for projection and candidate search (discrete/projection.ts). */
   vocabulary(): Vocabulary {
     return vocabularyOf(this.need().lm.weights.embed, this.need().lm.config);
@@ -363,6 +376,15 @@ export class TuningSession {
     // `rows`: how each row was built (data/row-format.ts), so Python rebuilds the rows the prompt was trained on.
     const json = { model: this.modelName, method: options, config: trainer.config, rows: this.dataset?.recipe ?? null, steps: trainer.step, losses: trainer.losses, ...summary };
     return { fileName: `${base}-summary.json`, mime: 'application/json', bytes: new TextEncoder().encode(JSON.stringify(json, null, 2)) };
+  }
+
+  /** The trained prompt as a key/value cache (export/kv-cache.ts) for runtimes that take `past_key_values`. */
+  async exportKvCache(): Promise<ExportFile> {
+    const { lm } = this.need();
+    const extras = this.tunedExtras();
+    if (!this.trainer || !extras) throw new Error('train a prompt first: there is nothing to export yet');
+    const bytes = buildKvCacheFile(await lm.promptCache(extras), lm.config, { modelLabel: this.modelName, method: this.trainer.config.method.method, rowFormat: this.dataset?.recipe ?? null });
+    return { fileName: KV_CACHE_FILE, mime: 'application/octet-stream', bytes };
   }
 
   /** Restores a studio checkpoint as the current trainer, ready to evaluate, export, or continue. */

@@ -216,12 +216,26 @@ export interface NearestTokens {
   tokens: { text: string; id: number; cosine: number }[];
 }
 
-export type ExportKind = 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint';
+/** kv-cache: the prompt as past_key_values (kv-cache.safetensors); transformers-js: the snippet that uses it. */
+export type ExportKind = 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint' | 'kv-cache' | 'transformers-js';
 
 export interface ExportedFile {
   fileName: string;
   mime: string;
   bytes: Uint8Array;
+}
+
+/** Bytes of onnxruntime-web's wasm, fetched on the first Try it in transformers.js (the UI says so before); a unit
+ *  test keeps it equal to the installed file. */
+export const ORT_WASM_BYTES = 26_861_777;
+
+/** One input's greedy reply from both runtimes: equal ids mean the exported cache reproduces the prompt. */
+export interface TransformersJsComparison {
+  promptText: string; // the rendered template both runtimes read
+  inputIds: number[]; // as this engine tokenised it
+  engine: { ids: number[]; text: string };
+  transformersJs: { ids: number[]; text: string; inputIds: number[]; device: 'webgpu' | 'wasm'; fallback: string | null };
+  same: boolean; // same input ids and same reply ids
 }
 
 // ── meta-learning ────────────────────────────────────────────────────────────────────────────────────────
@@ -281,7 +295,8 @@ export type StudioEvent =
   | { type: 'lc-run'; run: CurveRun; done: number; total: number }
   | { type: 'cv-run'; run: CvRun; done: number; total: number }
   // Evaluation of the untuned model or the tuned prompt: examples done of total, seconds left (null until measurable).
-  | { type: 'eval-progress'; side: 'untuned' | 'tuned'; done: number; total: number; secondsLeft: number | null };
+  | { type: 'eval-progress'; side: 'untuned' | 'tuned'; done: number; total: number; secondsLeft: number | null }
+  | { type: 'tjs-progress'; message: string }; // Try it in transformers.js: loading, generating
 
 export type StudioEventListener = (event: StudioEvent) => void;
 
@@ -306,6 +321,9 @@ export interface StudioWorkerApi {
   generate(input: string, options: { maxTokens: number; temperature: number; topK: number; seed?: number }): Promise<{ base: string; tuned: string | null }>;
   inspect(topK: number): Promise<NearestTokens[]>;
   exportResult(kind: ExportKind): Promise<ExportedFile>;
+  /** The tuned prompt's greedy reply to `input` from this engine and from transformers.js on onnxruntime-web given
+   *  the exported key/value cache (progress as 'tjs-progress' events). */
+  tryInTransformersJs(input: string, maxTokens: number): Promise<TransformersJsComparison>;
   importCheckpoint(bytes: Uint8Array): Promise<{ steps: number; method: MethodOptions }>;
   /** A PEFT adapter made for the loaded model (its zip, or adapter_config.json + adapter_model.safetensors by
    *  name) becomes the current prompt. */

@@ -3,12 +3,13 @@
 // (downloads, steps, evaluations) leaves as events, step metrics batched to a few per second.
 import * as Comlink from 'comlink';
 import { acquireGpu, NoWebGpuError, type GpuContext } from '../engine/gpu/device.ts';
-import { clearModelCache, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
+import { clearModelCache, DEFAULT_HUB_ENDPOINT, hubModelFiles, httpModelFiles, pickedModelFiles, type ModelFiles } from '../engine/io/model-files.ts';
 import { estimateGpuBytes, formatBytes } from '../engine/model/memory.ts';
 import { parseModelConfig } from '../engine/model/config.ts';
 import { checkpointBytes, checkpointParameters, KNOWN_CHECKPOINTS } from '../engine/io/known-checkpoints.ts';
 import type { ModelWeights, Tensor } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
+import { SNIPPET_FILE, transformersJsSnippet } from '../tuning/export/transformers-js-snippet.ts';
 import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
 import { dataWarnings, detectTask, splitExamples } from '../tuning/data/prepare.ts';
@@ -97,6 +98,13 @@ function countParameters(w: ModelWeights): number {
     0,
   );
   return n(w.embed) + n(w.positions) + (w.lmHead === w.embed ? 0 : n(w.lmHead)) + layers + lin(w.finalNorm);
+}
+
+/** Where transformers.js finds the model's files (onnx/model.onnx included); null for a picked folder. */
+function modelBaseUrl(source: ModelSource): string | null {
+  if (source.kind === 'bundled') return new URL(`models/${source.id}/`, pageUrl).toString();
+  if (source.kind === 'hub') return `${(source.endpoint?.trim() || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '')}/${source.id.trim()}/resolve/${encodeURIComponent(source.revision.trim() || 'main')}/`;
+  return null;
 }
 
 function filesFor(source: ModelSource): ModelFiles {
@@ -358,8 +366,30 @@ const api: StudioWorkerApi = {
 
   async exportResult(kind) {
     try {
-      const file = session.exportResult(kind);
+      const file =
+        kind === 'kv-cache'
+          ? await session.exportKvCache()
+          : kind === 'transformers-js'
+            ? { fileName: SNIPPET_FILE, mime: 'text/javascript', bytes: new TextEncoder().encode(transformersJsSnippet) }
+            : await session.exportResult(kind);
       return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
+    } catch (e) {
+      throw asStudioError(e, 'bad-input');
+    }
+  },
+
+  async tryInTransformersJs(input, maxTokens) {
+    try {
+      const source = lastLoad?.source;
+      const base = source ? modelBaseUrl(source) : null;
+      if (!base) throw new StudioError('bad-input', 'Try it in transformers.js needs a model served by URL (the bundled demo model or a Hub id); transformers.js cannot read a picked folder');
+      const cache = await session.exportKvCache();
+      const engine = await session.greedyReply(input, maxTokens);
+      // Lazy: onnxruntime-web's wasm is fetched only from here, never on the studio's first load.
+      const { runWithTransformersJs } = await import('../tuning/export/transformers-js-run.ts');
+      const tjs = await runWithTransformersJs({ modelBaseUrl: base, cacheBytes: cache.bytes, text: engine.promptText, maxNewTokens: maxTokens, onProgress: (message) => emit({ type: 'tjs-progress', message }) });
+      const same = tjs.inputIds.join() === engine.inputIds.join() && tjs.ids.join() === engine.ids.join();
+      return { promptText: engine.promptText, inputIds: engine.inputIds, engine: { ids: engine.ids, text: engine.text }, transformersJs: tjs, same };
     } catch (e) {
       throw asStudioError(e, 'bad-input');
     }

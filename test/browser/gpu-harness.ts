@@ -66,6 +66,7 @@ export interface HarnessTrainResult {
   adapter: string;
   lines: object[]; // one per evaluation, then the summary
   adapterZip: string; // base64
+  kvCache: string; // base64 kv-cache.safetensors
   adapterConfig: string;
   adapterSafetensors: string; // base64
   rowFormat: string; // row_format.json: how a row was built
@@ -137,7 +138,7 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
     tuned: metricsJson(tuned),
     seconds: (performance.now() - t0) / 1000,
   });
-  const zip = session.exportResult('peft-zip');
+  const zip = await session.exportResult('peft-zip');
   const { unzipSync, strFromU8 } = await import('fflate');
   const entries = unzipSync(zip.bytes);
   return {
@@ -147,7 +148,8 @@ async function train(req: HarnessTrainRequest): Promise<HarnessTrainResult> {
     adapterConfig: strFromU8(entries['adapter_config.json']),
     adapterSafetensors: toBase64(entries['adapter_model.safetensors']),
     rowFormat: strFromU8(entries['row_format.json']),
-    checkpoint: toBase64(session.exportResult('checkpoint').bytes),
+    checkpoint: toBase64((await session.exportResult('checkpoint')).bytes),
+    kvCache: toBase64((await session.exportKvCache()).bytes),
     predictions: predictionRows(baseline, tuned),
   };
 }

@@ -4,6 +4,7 @@ import type { ExportKind } from '../../worker/protocol.ts';
 import { exportResult, importAdapter, importCheckpoint } from '../actions/export.ts';
 import { ErrorLine } from '../components/ErrorLine.tsx';
 import { Panel } from '../components/Panel.tsx';
+import { TryTransformersJs } from './TryTransformersJs.tsx';
 import { useStudio } from '../store.ts';
 
 const EXPORTS: { kind: ExportKind; testId: string; label: string; note: string }[] = [
@@ -11,12 +12,15 @@ const EXPORTS: { kind: ExportKind; testId: string; label: string; note: string }
   { kind: 'safetensors', testId: 'export.safetensors', label: 'Prompt table (.safetensors)', note: 'prompt_embeddings only' },
   { kind: 'summary', testId: 'export.summary', label: 'Summary (.json)', note: 'config, curves and metrics' },
   { kind: 'checkpoint', testId: 'export.checkpoint', label: 'Studio checkpoint', note: 'parameters + optimiser state, to resume here' },
+  { kind: 'kv-cache', testId: 'export.kv-cache', label: 'Key/value cache (.safetensors)', note: "the prompt as past_key_values, for transformers.js's generate() or transformers" },
+  { kind: 'transformers-js', testId: 'export.transformers-js', label: 'transformers.js snippet (.mjs)', note: 'loads the key/value cache and generates with it' },
 ];
 
 export function ExportPanel() {
   const exports = useStudio((s) => s.exports);
   const busy = useStudio((s) => s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating');
   const modelReady = useStudio((s) => s.model.state === 'ready');
+  const trained = useStudio((s) => s.train.phase !== 'idle' || s.train.runId !== null);
   return (
     <Panel title="Export" id="export">
       <div className="export-buttons">
@@ -67,6 +71,7 @@ export function ExportPanel() {
           {exports.message}
         </p>
       )}
+      <TryTransformersJs disabled={busy || !modelReady || !trained} />
     </Panel>
   );
 }

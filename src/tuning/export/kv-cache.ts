@@ -12,6 +12,8 @@ import type { PromptCache } from '../../engine/model/generate.ts';
 import { parseSafetensors, writeSafetensors } from '../../engine/io/safetensors.ts';
 
 export const KV_CACHE_FILE = 'kv-cache.safetensors';
+/** The ES module that loads the cache into transformers.js and generates with it (use-with-transformers-js.mjs). */
+export const SNIPPET_FILE = 'use-with-transformers-js.mjs';
 export const KV_CACHE_FORMAT = 'soft-prompt-studio/kv-cache@1';
 
 export const keyName = (layer: number) => `past_key_values.${layer}.key`;

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
+import { ORT_WASM_BYTES } from '../../../src/worker/protocol.ts';
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { directoryModelFiles } from '../../../cli/node-files.ts';
 import { loadModel, type LoadedModel } from '../../../src/engine/io/load-model.ts';
@@ -46,6 +48,10 @@ function prompts(): { name: string; method: string; extras: ExtraInputs }[] {
 const rowFormat = { chat_template: false, prompt_special_tokens: { prefix: [], prefix_ids: [], suffix: [], suffix_ids: [], rule: 'none' } };
 
 describe('kv-cache.safetensors', () => {
+  it('the studio states the size of the onnxruntime-web wasm Try it in transformers.js downloads', () => {
+    expect(statSync('node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm').size).toBe(ORT_WASM_BYTES);
+  });
+
   it('holds [1, KVH, P, hd] per layer in the names transformers.js uses, with metadata, and reads back', async () => {
     const { extras } = prompts()[0];
     const cache = await lm.promptCache(extras);
