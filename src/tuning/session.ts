@@ -34,6 +34,7 @@ import type { MethodOptions } from './methods/method.ts';
 import { METHOD_CARDS } from './methods/cards/index.ts';
 import { peftConfig } from './export/peft-config.ts';
 import { buildAdapterFiles, readAdapter, zipAdapter } from './export/adapter.ts';
+import { continueInPeftFiles, loadContinueInPeftSources } from './export/continue-in-peft.ts';
 import { buildKvCacheFile, KV_CACHE_FILE } from './export/kv-cache.ts';
 import { readCheckpointFile, writeCheckpoint, type CheckpointModel } from './export/checkpoint.ts';
 import { writeSafetensors } from '../engine/io/safetensors.ts';
@@ -358,7 +359,7 @@ export class TuningSession {
     });
   }
 
-  exportResult(kind: 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint', summary: Record<string, unknown> = {}): ExportFile {
+  async exportResult(kind: 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint', summary: Record<string, unknown> = {}): Promise<ExportFile> {
     const { lm } = this.need();
     const trainer = this.trainer;
     if (!trainer) throw new Error('train a prompt first: there is nothing to export yet');
@@ -368,8 +369,17 @@ export class TuningSession {
     if (table.shape[1] !== width) throw new Error(`internal: exported table has width ${table.shape[1]}, expected ${width}`);
     const base = options.method;
     if (kind === 'peft-zip') {
-      const files = buildAdapterFiles(table, peftConfig(lm.config, options, { baseModel: this.modelName }));
-      return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files, this.dataset?.recipe) };
+      const config = peftConfig(lm.config, options, { baseModel: this.modelName });
+      const files = buildAdapterFiles(table, config);
+      // continue-in-peft/: train on in Python from this prompt, with the rows the studio built (needs the data).
+      const d = this.dataset;
+      const folder = d?.recipe
+        ? continueInPeftFiles(
+            { modelLabel: this.modelName, peftConfig: config, params: trainer.params, config: trainer.config, trainedSteps: trainer.step, data: d },
+            await loadContinueInPeftSources(),
+          )
+        : {};
+      return { fileName: `${base}-adapter.zip`, mime: 'application/zip', bytes: zipAdapter(files, d?.recipe, folder) };
     }
     if (kind === 'safetensors') return { fileName: `${base}-prompt_embeddings.safetensors`, mime: 'application/octet-stream', bytes: writeSafetensors({ prompt_embeddings: table }) };
     if (kind === 'checkpoint') return { fileName: `${base}-checkpoint.zip`, mime: 'application/zip', bytes: writeCheckpoint(trainer.snapshot(), this.checkpointModel()) };

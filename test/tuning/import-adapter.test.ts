@@ -35,7 +35,7 @@ describe('importAdapter', () => {
         const extras = session.tunedExtras()!;
         const values = options.method === 'prefix' ? extras.prefix : extras.promptEmbeds;
         expect(Array.from(values!)).toEqual(Array.from(table.data));
-        expect(session.exportResult('peft-zip').bytes.byteLength).toBeGreaterThan(0);
+        expect((await session.exportResult('peft-zip')).bytes.byteLength).toBeGreaterThan(0);
       }
       const wrong = buildAdapterFiles({ shape: [2, width + 4], data: new Float32Array(2 * (width + 4)) }, { ...peftConfig(c.cfg, options, { baseModel: 'golden' }), num_virtual_tokens: 2, token_dim: width + 4 });
       expect(() => session.importAdapter({ ...wrong } as Record<string, Uint8Array>)).toThrow(/does not fit the loaded model|needs \[/);

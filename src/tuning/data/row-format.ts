@@ -84,6 +84,8 @@ export interface RowRecipe {
   /** Tokens appended after the answer: EOS (or the end of turn) for free text, none for classification. */
   answer_end: string[];
   answer_end_ids: number[];
+  /** The text that is tokenised for them through the chat template (`<|im_end|>`), EOS's text otherwise; null for none. */
+  answer_end_text: string | null;
   eos_appended: boolean;
   virtual_tokens: string;
   python: string;
@@ -122,6 +124,7 @@ export function rowRecipe(tok: TextTokenizer, opts: { kind: TaskKind; template: 
     answer_add_special_tokens: false,
     answer_end: end.map((i) => tok.tokenText(i)),
     answer_end_ids: end,
+    answer_end_text: end.length === 0 ? null : chat ? tok.chat!.endOfTurn.text : tok.tokenText(end[0]),
     eos_appended: end.length > 0,
     virtual_tokens: 'before the row (before BOS), as PEFT prepends them',
     python: [

@@ -51,13 +51,15 @@ export function buildAdapterFiles(table: Tensor, config: PeftConfig): AdapterFil
 const ZIP_TIME = new Date(1980, 0, 2);
 
 /** Both files at the root of the zip (a folder inside would not be a PEFT adapter directory once unzipped), with
- *  `rowFormat` (the row recipe) as row_format.json when given. */
-export function zipAdapter(files: AdapterFiles, rowFormat?: object): Uint8Array {
+ *  `rowFormat` (the row recipe) as row_format.json when given, and `extra` files by their path (PEFT ignores
+ *  them: the continue-in-peft/ folder). */
+export function zipAdapter(files: AdapterFiles, rowFormat?: object, extra: Record<string, Uint8Array> = {}): Uint8Array {
   const entries: Zippable = {
     [ADAPTER_CONFIG]: [files[ADAPTER_CONFIG], { mtime: ZIP_TIME }],
     [ADAPTER_WEIGHTS]: [files[ADAPTER_WEIGHTS], { mtime: ZIP_TIME }],
   };
   if (rowFormat) entries[ROW_FORMAT] = [strToU8(`${JSON.stringify(rowFormat, null, 2)}\n`), { mtime: ZIP_TIME }];
+  for (const [path, bytes] of Object.entries(extra)) entries[path] = [bytes, { mtime: ZIP_TIME }];
   return zipSync(entries, { level: 6 });
 }
 
