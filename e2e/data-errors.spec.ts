@@ -36,3 +36,67 @@ test('a malformed pasted CSV shows its line error in place and keeps the text', 
   await expect(app.data.table).toHaveAttribute('data-rows', rowsBefore ?? '1');
   expect(errors).toEqual([]);
 });
+
+// A test double around the browser's storage limit, installed before the page's scripts: while sessionStorage's
+// 'test.idb' is 'full' every IndexedDB put throws QuotaExceededError, as a full origin does; 'cut:N' lets N more
+// puts through and refuses the rest, so storage gives out part-way through a save (what a reload mid-save risks).
+function limitStorage(): void {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    const mode = sessionStorage.getItem('test.idb') ?? '';
+    const left = mode.startsWith('cut:') ? Number(mode.slice(4)) : null;
+    if (left !== null && left > 0) sessionStorage.setItem('test.idb', `cut:${left - 1}`);
+    else if (mode !== '') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return put.apply(this, args);
+  };
+}
+
+test('what was typed survives a reload, a full storage is named and the studio keeps working, a cut save leaves the last whole one', async ({ page }) => {
+  test.setTimeout(240_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.addInitScript(limitStorage);
+  const app = new StudioPage(page);
+  const saveProblem = page.getByTestId('app.save-problem');
+  const setStorage = (mode: string | null) =>
+    page.evaluate((m) => (m === null ? sessionStorage.removeItem('test.idb') : sessionStorage.setItem('test.idb', m)), mode);
+  await app.open();
+  await app.waitForModel();
+
+  // (3) Text a number field does not accept is saved as typed (checked after the reload below).
+  await app.method.hyper('learningRate').fill('0.0o3');
+  await expect(app.method.problem('hyper.learningRate')).toBeVisible();
+
+  // A full storage: the studio says the work is in this tab only, and keeps working on it.
+  await setStorage('full');
+  await app.data.template.fill('Unsaved: {input}\nCode:');
+  await expect(saveProblem).toContainText('storage for the studio is full');
+  await expect(saveProblem).toContainText('kept in this tab only');
+  await expect(app.data.preview).toContainText('Unsaved:');
+  await app.data.uploadFile('four.csv', 'input,output\ngreat,yes\nawful,no\nfine,yes\nbad,no\n');
+  await expect(app.data.table).toHaveAttribute('data-rows', '4');
+  // Space again: the next change saves everything, and the message goes.
+  await setStorage(null);
+  await app.data.template.fill('Saved: {input}\nCode:');
+  await expect(saveProblem).toHaveCount(0);
+  await app.waitForSaved();
+
+  // Storage gives out after the first write of a save: none of that save lands.
+  await setStorage('cut:1');
+  await app.data.uploadFile('six.csv', 'input,output\na,yes\nb,no\nc,yes\nd,no\ne,yes\nf,no\n');
+  await expect(app.data.table).toHaveAttribute('data-rows', '6');
+  await expect(saveProblem).toBeVisible();
+  await app.waitForSaved();
+  await setStorage(null);
+
+  // The reload shows the last whole save: its template, its four rows, and the refused text, still refused.
+  await page.reload();
+  await page.waitForFunction(() => window.__studio !== undefined);
+  await expect(app.data.table).toHaveAttribute('data-rows', '4');
+  await expect(app.data.cell(3, 'input')).toHaveValue('bad');
+  await expect(app.data.template).toHaveValue('Saved: {input}\nCode:');
+  await expect(app.method.hyper('learningRate')).toHaveValue('0.0o3');
+  await expect(app.method.problem('hyper.learningRate')).toContainText('“0.0o3” is not accepted');
+  await expect(app.train.blocked).toContainText('0.0o3');
+  expect(pageErrors).toEqual([]);
+});

@@ -33,6 +33,7 @@ function StepIntro({ n }: { n: 1 | 2 | 3 | 4 }) {
 
 export function App() {
   const workerError = useStudio((s) => s.workerError);
+  const saveProblem = useStudio((s) => s.saveProblem);
   return (
     <div className="studio">
       <StatusBar />
@@ -42,6 +43,11 @@ export function App() {
           <button type="button" className="icon" aria-label="dismiss" onClick={() => useStudio.setState({ workerError: null })}>
             ✕
           </button>
+        </div>
+      )}
+      {saveProblem && (
+        <div className="banner-error" role="alert" data-testid="app.save-problem">
+          {saveProblem}
         </div>
       )}
       <SharedBanner />

@@ -1,14 +1,28 @@
 // Keeps the project and the runs in IndexedDB (idb-keyval), so a reload restores the studio exactly: written
 // 400 ms after the last change (a run's curves change every frame while training), read once at start.
-import { del, get, keys, set } from 'idb-keyval';
-import { DEFAULT_CURVE, DEFAULT_CV, defaultProject, type Project, type RunRecord } from './project.ts';
+// One save is one transaction (the project without its rows, the runs, the text of fields holding what they do not
+// accept, and the table's changed chunks of rows, row-chunks.ts): it lands whole or not at all, so a reload in the
+// middle of a save, or storage refused part-way through it, leaves the previous save as it was. When the browser
+// refuses to save (its storage is full), the studio says so and keeps working on what it holds in memory.
+import { createStore, del, get, keys, promisifyRequest, set } from 'idb-keyval';
+import { DEFAULT_CURVE, DEFAULT_CV, defaultProject, type DataRow, type Project, type RunRecord } from './project.ts';
+import { changedChunks, chunkRows } from './row-chunks.ts';
 import { useStudio } from './store.ts';
 
 const PROJECT_KEY = 'soft-prompt-studio/project/v1';
 const RUNS_KEY = 'soft-prompt-studio/runs/v1';
+const DRAFTS_KEY = 'soft-prompt-studio/field-drafts/v1';
+const chunkKey = (i: number) => `soft-prompt-studio/rows/v1/${i}`;
 const DEBOUNCE_MS = 400;
 // While a run streams metrics, its growing curves are saved less often: each save clones every run.
 const DEBOUNCE_TRAINING_MS = 3000;
+
+// idb-keyval's own database and store: the records above sit beside checkpoints and saved starts (written with its
+// default store), but a save needs one transaction of its own, aborted when any write in it fails.
+const store = createStore('keyval-store', 'keyval');
+
+/** The project as stored: its rows in `rowChunks` chunks under their own keys (older saves kept them inline). */
+type StoredProject = Partial<Project> & { rowChunks?: number };
 
 /** A stored project merged over the defaults, field by field, so an older save still loads. */
 function mergeProject(stored: Partial<Project> | undefined): Project {
@@ -31,15 +45,74 @@ function mergeProject(stored: Partial<Project> | undefined): Project {
   };
 }
 
-export async function restoreProject(): Promise<{ project: Project; runs: RunRecord[] }> {
+/** The chunks of rows as last written (or read), to write only the chunks an edit changed. */
+let savedChunks: DataRow[][] = [];
+
+export interface Restored {
+  project: Project;
+  runs: RunRecord[];
+  /** Number fields' text that was not a value they accept, by test id, kept as typed. */
+  fieldDrafts: Record<string, string>;
+}
+
+export async function restoreProject(): Promise<Restored> {
   try {
-    const [project, runs] = await Promise.all([get<Partial<Project>>(PROJECT_KEY), get<RunRecord[]>(RUNS_KEY)]);
-    return { project: mergeProject(project), runs: Array.isArray(runs) ? runs : [] };
+    // One read transaction, so the project, its rows and the runs all come from the same save.
+    const read = await store('readonly', async (s) => {
+      const [stored, runs, drafts] = await Promise.all(
+        [PROJECT_KEY, RUNS_KEY, DRAFTS_KEY].map((k) => promisifyRequest<unknown>(s.get(k))),
+      );
+      const project = stored as StoredProject | undefined;
+      const count = project && typeof project.rowChunks === 'number' ? project.rowChunks : 0;
+      const chunks = await Promise.all(Array.from({ length: count }, (_, i) => promisifyRequest<unknown>(s.get(chunkKey(i)))));
+      return { project, runs, drafts, chunks };
+    });
+    const { rowChunks, ...stored } = read.project ?? {};
+    let rows = stored.rows;
+    if (typeof rowChunks === 'number') {
+      if (read.chunks.every((c): c is DataRow[] => Array.isArray(c))) {
+        savedChunks = read.chunks;
+        rows = read.chunks.flat();
+      } else {
+        console.warn('The saved table is incomplete; opening without it.');
+        rows = undefined;
+      }
+    }
+    const drafts = read.drafts && typeof read.drafts === 'object' ? (read.drafts as Record<string, string>) : {};
+    return {
+      project: mergeProject(read.project ? { ...stored, rows } : undefined),
+      runs: Array.isArray(read.runs) ? (read.runs as RunRecord[]) : [],
+      fieldDrafts: Object.fromEntries(Object.entries(drafts).filter(([, v]) => typeof v === 'string')),
+    };
   } catch (e) {
     // Private windows may refuse IndexedDB: start fresh rather than not at all.
     console.warn('Could not read the saved project:', e);
-    return { project: defaultProject(), runs: [] };
+    return { project: defaultProject(), runs: [], fieldDrafts: {} };
   }
+}
+
+/** Writes every entry and deletes every key in one transaction; a write that throws aborts the others with it. */
+function commit(entries: [string, unknown][], deletes: string[]): Promise<void> {
+  return store('readwrite', (s) => {
+    try {
+      for (const [k, v] of entries) s.put(v, k);
+      for (const k of deletes) s.delete(k);
+    } catch (e) {
+      s.transaction.abort();
+      throw e;
+    }
+    return promisifyRequest(s.transaction);
+  });
+}
+
+/** What the studio says when the browser did not save: the work is still here, in this tab only. */
+export function saveProblemText(e: unknown): string {
+  const name = e instanceof DOMException || e instanceof Error ? e.name : '';
+  const why =
+    name === 'QuotaExceededError'
+      ? 'this browser’s storage for the studio is full'
+      : `this browser refused to save it (${e instanceof Error || e instanceof DOMException ? e.message : String(e)})`;
+  return `Your latest changes are not saved: ${why}. They are kept in this tab only, so a reload or closing it loses them; everything still works. Free some space (delete old runs, or other sites’ data) and the studio saves again at your next change.`;
 }
 
 /** Starts writing project and runs after each change; returns a function that stops it. */
@@ -48,16 +121,29 @@ export function startPersisting(): () => void {
   let waiting = false; // a write is scheduled but not started
   const save = async () => {
     waiting = false;
-    const { project, runs } = useStudio.getState();
+    const { project, runs, fieldDrafts } = useStudio.getState();
+    const { rows, ...rest } = project;
+    const chunks = chunkRows(rows);
+    const { changed, stale } = changedChunks(chunks, savedChunks);
     try {
-      await Promise.all([set(PROJECT_KEY, project), set(RUNS_KEY, runs)]);
+      await commit(
+        [
+          [PROJECT_KEY, { ...rest, rowChunks: chunks.length }],
+          [RUNS_KEY, runs],
+          [DRAFTS_KEY, fieldDrafts],
+          ...changed.map((i): [string, unknown] => [chunkKey(i), chunks[i]]),
+        ],
+        stale.map(chunkKey),
+      );
+      savedChunks = chunks;
+      if (useStudio.getState().saveProblem !== null) useStudio.setState({ saveProblem: null });
     } catch (e) {
-      useStudio.setState({ workerError: `Could not save the project in this browser: ${(e as Error).message}` });
+      useStudio.setState({ saveProblem: saveProblemText(e) });
     }
     if (!waiting) useStudio.setState({ savePending: false });
   };
   const unsubscribe = useStudio.subscribe((s, prev) => {
-    if (s.project === prev.project && s.runs === prev.runs) return;
+    if (s.project === prev.project && s.runs === prev.runs && s.fieldDrafts === prev.fieldDrafts) return;
     if (!s.savePending) useStudio.setState({ savePending: true });
     clearTimeout(timer);
     waiting = true;

@@ -35,11 +35,11 @@ let sampleToFetch: string | null = null;
 /** Step 1, before the first render: the saved project, with a shared link opened over it. */
 export async function restoreStudio(): Promise<void> {
   installTestHook();
-  const { project: stored, runs } = await restoreProject();
+  const { project: stored, runs, fieldDrafts } = await restoreProject();
   const opened = await openSharedHash(location.hash, stored);
   sampleToFetch = opened.sampleToFetch;
   if (opened.project === stored) await offerKeptProject();
-  useStudio.setState({ project: opened.project, runs });
+  useStudio.setState({ project: opened.project, runs, fieldDrafts });
   startPersisting();
   syncHash();
   watchTable();

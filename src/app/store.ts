@@ -80,6 +80,11 @@ export interface StudioState {
   /** Fields whose text is not a value they accept, by test id: "steps: “-5” is not accepted; enter …". Train
    *  stays disabled while any is here. */
   fieldProblems: Record<string, string>;
+  /** The text of fields that hold what they do not accept, by test id, as typed: saved with the project so a reload
+   *  shows it again (still marked invalid) instead of the last accepted value. */
+  fieldDrafts: Record<string, string>;
+  /** Set while the browser refuses to save (persist.ts): what happened and that the work lives in this tab only. */
+  saveProblem: string | null;
 }
 
 type Slices = 'model' | 'data' | 'train' | 'results' | 'exports';
@@ -113,6 +118,8 @@ export const useStudio = create<StudioState>()(() => ({
   workerError: null,
   savePending: false,
   fieldProblems: {},
+  fieldDrafts: {},
+  saveProblem: null,
 }));
 
 /** Shallow-merge a patch into one panel's slice. */
@@ -142,4 +149,14 @@ export function setFieldProblem(field: string, problem: string | null): void {
   if (problem === null) delete next[field];
   else next[field] = problem;
   useStudio.setState({ fieldProblems: next });
+}
+
+/** Keeps (or drops, with null) the text a field holds that it does not accept; see StudioState.fieldDrafts. */
+export function setFieldDraft(field: string, text: string | null): void {
+  const current = useStudio.getState().fieldDrafts;
+  if ((current[field] ?? null) === text) return;
+  const next = { ...current };
+  if (text === null) delete next[field];
+  else next[field] = text;
+  useStudio.setState({ fieldDrafts: next });
 }

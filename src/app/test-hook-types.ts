@@ -22,6 +22,8 @@ export interface StudioTestState {
   evalProgressSeen: { side: 'untuned' | 'tuned'; done: number; total: number }[];
   runs: number;
   savePending: boolean; // true while project / runs changes wait to be written to IndexedDB
+  /** Why the last save failed (storage full…), while the work lives in this tab only; null once a save succeeds. */
+  saveProblem: string | null;
   /** The meta-learning panel: what runs, the last meta-step, the saved starts, the comparison's curves. */
   meta: {
     running: 'meta' | 'compare' | null;

@@ -34,6 +34,7 @@ function snapshot(): StudioTestState {
     evalProgress: s.results.evaluating && s.results.progress ? { side: s.results.progress.side, done: s.results.progress.done, total: s.results.progress.total } : null,
     runs: s.runs.length,
     savePending: s.savePending,
+    saveProblem: s.saveProblem,
     meta: metaSnapshot(s.project.meta.startFrom),
   };
 }

@@ -2,9 +2,10 @@
 // the text follows the value when it changes from outside (a shared link, a method switch). Text it cannot
 // accept is never silently replaced: the field says what it accepts, and reports the problem to the store
 // (fieldProblems) so Train stays disabled, with the reason, until it is fixed. Legal but unusual values get a
-// warning from `warn`.
+// warning from `warn`. That text is kept in the store (fieldDrafts) and saved with the project, so a reload shows
+// it again as typed, still invalid, rather than the last value the field accepted.
 import { useEffect, useState } from 'react';
-import { setFieldProblem } from '../store.ts';
+import { setFieldDraft, setFieldProblem, useStudio } from '../store.ts';
 import { describeRule, fieldProblem, type NumberRule } from '../field-rules.ts';
 
 interface Props extends NumberRule {
@@ -20,7 +21,7 @@ interface Props extends NumberRule {
 
 export function NumberField({ label, value, onChange, testId, min, max, integer, exclusiveMin, exclusiveMax, title, warn }: Props) {
   const rule: NumberRule = { integer, min, max, exclusiveMin, exclusiveMax };
-  const [text, setText] = useState(String(value));
+  const [text, setText] = useState(() => useStudio.getState().fieldDrafts[testId] ?? String(value));
   const [shown, setShown] = useState(value);
   if (shown !== value) {
     // The value changed elsewhere: show it (React's "adjust state while rendering" pattern).
@@ -35,6 +36,11 @@ export function NumberField({ label, value, onChange, testId, min, max, integer,
     setFieldProblem(testId, blocking);
     return () => setFieldProblem(testId, null);
   }, [testId, blocking]);
+  const draft = problem === null ? null : text;
+  useEffect(() => {
+    setFieldDraft(testId, draft);
+    return () => setFieldDraft(testId, null);
+  }, [testId, draft]);
   return (
     <label className="field" title={title}>
       <span>{label}</span>
