@@ -22,10 +22,13 @@
 // Tunes on the same engine and tuning code as the studio, run in headless Chromium (WebGPU; SwiftShader when
 // there is no GPU). With --json: one JSON object per evaluation, then the summary line. Writes the PEFT adapter
 // (adapter_config.json, adapter_model.safetensors, the zip), the studio checkpoint, the prompt as a key/value cache
-// (kv-cache.safetensors) and the transformers.js snippet that uses it (use-with-transformers-js.mjs) into --out.
+// (kv-cache.safetensors) and the transformers.js snippet that uses it (use-with-transformers-js.mjs) into --out,
+// and the zip's continue-in-peft/ folder (train.py and what it reads: go on training in Python with PEFT + accelerate).
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { KV_CACHE_FILE, SNIPPET_FILE } from '../src/tuning/export/kv-cache.ts';
-import { join, resolve, basename } from 'node:path';
+import { CONTINUE_DIR } from '../src/tuning/export/continue-in-peft.ts';
+import { unzipSync } from 'fflate';
+import { join, resolve, basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openHarness, pageErrorMessage, serveLocalDirectory } from './chromium.ts';
 import { runComparison, runDiscovery } from './discover.ts';
@@ -257,13 +260,19 @@ try {
   writeFileSync(join(a.out!, KV_CACHE_FILE), Buffer.from(r.kvCache, 'base64'));
   writeFileSync(join(a.out!, SNIPPET_FILE), readFileSync(new URL('../src/tuning/export/use-with-transformers-js.mjs', import.meta.url)));
   writeFileSync(join(a.out!, 'predictions.jsonl'), r.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  // The zip's Python folder, beside the adapter files (its train.py checks its start against ../adapter_model.safetensors).
+  for (const [path, bytes] of Object.entries(unzipSync(Buffer.from(r.adapterZip, 'base64')))) {
+    if (!path.startsWith(`${CONTINUE_DIR}/`)) continue;
+    mkdirSync(dirname(join(a.out!, path)), { recursive: true });
+    writeFileSync(join(a.out!, path), bytes);
+  }
   if (a.json) for (const line of r.lines) console.log(JSON.stringify(line));
   else {
     console.log(`adapter: ${r.adapter}`);
     const rows = JSON.parse(r.rowFormat) as { bos: boolean; chat_template: boolean; prompt_special_tokens: { rule: string }; eos_appended: boolean; answer_end: string[] };
     console.log(`rows: chat template ${rows.chat_template ? 'on' : 'off'}; prompt ${rows.bos ? 'starts with BOS' : 'without BOS'} (${rows.prompt_special_tokens.rule}); answer ${rows.eos_appended ? `then ${rows.answer_end.join('')}` : 'alone'} (row_format.json)`);
     for (const line of r.lines) console.log(line);
-    console.log(`wrote the PEFT adapter, the checkpoint, predictions.jsonl, ${KV_CACHE_FILE} and ${SNIPPET_FILE} to ${resolve(a.out!)}`);
+    console.log(`wrote the PEFT adapter, the checkpoint, predictions.jsonl, ${KV_CACHE_FILE}, ${SNIPPET_FILE} and ${CONTINUE_DIR}/ to ${resolve(a.out!)}`);
   }
 } catch (e) {
   fail(pageErrorMessage(e, session));

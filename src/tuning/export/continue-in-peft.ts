@@ -118,7 +118,7 @@ function readme(input: ContinueInPeftInput): string {
   const P = input.peftConfig.num_virtual_tokens;
   const where = hub
     ? `It loads \`${hub.hubId}\` at revision \`${hub.revision}\` from the Hugging Face Hub.`
-    : `The studio loaded "${input.modelLabel}", which is not a Hub model: add \`--model DIR\` with its checkpoint folder (config.json, the safetensors weights, tokenizer.json, tokenizer_config.json) to the launch command.`;
+    : `The studio loaded "${input.modelLabel}", which is not a Hub model: add \`--model DIR\` with its checkpoint folder (config.json, the safetensors weights, tokenizer.json, tokenizer_config.json) to the launch command${/^demo\b/.test(input.modelLabel) ? ' (the demo model is `public/models/demo` in the studio\'s repository)' : ''}.`;
   return `# Continue this prompt in Python (transformers + PEFT + accelerate)
 
 A ${input.peftConfig.peft_type} prompt with ${P} virtual tokens, trained ${input.trainedSteps} steps in Soft Prompt Studio. ${where}
