@@ -1,4 +1,5 @@
-// Export: the PEFT adapter (zip: adapter_config.json + adapter_model.safetensors), the plain prompt table as
+// Export: the PEFT adapter (zip: adapter_config.json + adapter_model.safetensors, row_format.json, and the
+// continue-in-peft/ folder that goes on training in Python with PEFT + accelerate), the plain prompt table as
 // safetensors, a JSON summary of the run, and the studio's own checkpoint (resumable); import a checkpoint.
 import type { ExportKind } from '../../worker/protocol.ts';
 import { exportResult, importAdapter, importCheckpoint } from '../actions/export.ts';
@@ -8,7 +9,7 @@ import { TryTransformersJs } from './TryTransformersJs.tsx';
 import { useStudio } from '../store.ts';
 
 const EXPORTS: { kind: ExportKind; testId: string; label: string; note: string }[] = [
-  { kind: 'peft-zip', testId: 'export.peft', label: 'PEFT adapter (.zip)', note: 'loads with PeftModel.from_pretrained' },
+  { kind: 'peft-zip', testId: 'export.peft', label: 'PEFT adapter (.zip)', note: 'loads with PeftModel.from_pretrained; continue-in-peft/ trains on in Python (accelerate launch train.py)' },
   { kind: 'safetensors', testId: 'export.safetensors', label: 'Prompt table (.safetensors)', note: 'prompt_embeddings only' },
   { kind: 'summary', testId: 'export.summary', label: 'Summary (.json)', note: 'config, curves and metrics' },
   { kind: 'checkpoint', testId: 'export.checkpoint', label: 'Studio checkpoint', note: 'parameters + optimiser state, to resume here' },

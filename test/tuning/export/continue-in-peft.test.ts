@@ -24,6 +24,8 @@ import { tokenizerFromJson, type TextTokenizer } from '../../../src/tuning/data/
 import { METHODS } from '../../../src/tuning/methods/registry.ts';
 import type { MethodOptions } from '../../../src/tuning/methods/method.ts';
 import { Rng } from '../../../src/tuning/random.ts';
+import { exactMatch, macroF1 } from '../../../src/tuning/metrics.ts';
+import { tokenF1Single } from '../../../src/tuning/metrics/token-f1.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../../src/tuning/train-config.ts';
 import { peftConfig } from '../../../src/tuning/export/peft-config.ts';
 import { buildAdapterFiles, zipAdapter } from '../../../src/tuning/export/adapter.ts';
@@ -191,6 +193,24 @@ describe('continue-in-peft: the Python folder of the export', () => {
       expect(got[i].labels).toEqual(d.kind === 'classification' ? d.labels.tokens : []);
       expect(got[i].refused).toMatch(/the rows built here differ from the studio's.*row 1/s);
     });
+  });
+
+  it('train.py scores as the studio does: exact match, SQuAD token F1, macro-F1', async () => {
+    const { trainPy } = await loadContinueInPeftSources();
+    const work = mkdtempSync(join(tmpdir(), 'continue-in-peft-metrics-'));
+    writeFileSync(join(work, 'train.py'), trainPy);
+    const pairs = [['The cat sat.', 'the cat sat'], ['a café', 'café'], ['', ''], ['', 'x'], ['Paris', ' Paris '], ['an apple a day', 'apple day'], ['x_y z', 'x y z'], ["It's fine!", 'its fine'], ['naïve résumé', 'naive resume'], ['the the the', 'the'], ['Theatre', 'the atre']];
+    const truth = [0, 0, 1, 2, 2, 1];
+    const predicted = [0, 1, 1, 2, 0, -1];
+    const script = `import json, sys; sys.path.insert(0, ${JSON.stringify(work)}); import train
+pairs = json.loads(sys.argv[1])
+print(json.dumps({"f1": [train.token_f1(p, r) for p, r in pairs], "em": [train.exact_match(p, r) for p, r in pairs], "macro": train.macro_f1(${JSON.stringify(truth)}, ${JSON.stringify(predicted)}, 4)}))`;
+    const r = python(['-c', script, JSON.stringify(pairs)]);
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout) as { f1: number[]; em: number[]; macro: number };
+    got.f1.forEach((f, i) => expect(f).toBeCloseTo(tokenF1Single(pairs[i][0], pairs[i][1]), 12));
+    expect(got.em).toEqual(pairs.map(([p, e]) => (exactMatch(p, e) ? 1 : 0)));
+    expect(got.macro).toBeCloseTo(macroF1(truth, predicted, 4), 12);
   });
 
   it('data.jsonl reads back as the same table with the same split', () => {
