@@ -10,6 +10,7 @@ import { checkpointBytes, checkpointParameters, KNOWN_CHECKPOINTS } from '../eng
 import type { ModelWeights, Tensor } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
 import { SNIPPET_FILE, transformersJsSnippet } from '../tuning/export/transformers-js-snippet.ts';
+import type { ModelLocation } from '../tuning/export/transformers-js-run.ts';
 import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
 import { dataWarnings, detectTask, splitExamples } from '../tuning/data/prepare.ts';
@@ -101,9 +102,9 @@ function countParameters(w: ModelWeights): number {
 }
 
 /** Where transformers.js finds the model's files (onnx/model.onnx included); null for a picked folder. */
-function modelBaseUrl(source: ModelSource): string | null {
-  if (source.kind === 'bundled') return new URL(`models/${source.id}/`, pageUrl).toString();
-  if (source.kind === 'hub') return `${(source.endpoint?.trim() || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '')}/${source.id.trim()}/resolve/${encodeURIComponent(source.revision.trim() || 'main')}/`;
+function modelLocation(source: ModelSource): ModelLocation | null {
+  if (source.kind === 'bundled') return { host: new URL('models/', pageUrl).toString(), pathTemplate: '{model}/', id: source.id, revision: 'main' };
+  if (source.kind === 'hub') return { host: `${(source.endpoint?.trim() || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '')}/`, pathTemplate: '{model}/resolve/{revision}/', id: source.id.trim(), revision: source.revision.trim() || 'main' };
   return null;
 }
 
@@ -381,13 +382,13 @@ const api: StudioWorkerApi = {
   async tryInTransformersJs(input, maxTokens) {
     try {
       const source = lastLoad?.source;
-      const base = source ? modelBaseUrl(source) : null;
-      if (!base) throw new StudioError('bad-input', 'Try it in transformers.js needs a model served by URL (the bundled demo model or a Hub id); transformers.js cannot read a picked folder');
+      const model = source ? modelLocation(source) : null;
+      if (!model) throw new StudioError('bad-input', 'Try it in transformers.js needs a model served by URL (the bundled demo model or a Hub id); transformers.js cannot read a picked folder');
       const cache = await session.exportKvCache();
       const engine = await session.greedyReply(input, maxTokens);
       // Lazy: onnxruntime-web's wasm is fetched only from here, never on the studio's first load.
       const { runWithTransformersJs } = await import('../tuning/export/transformers-js-run.ts');
-      const tjs = await runWithTransformersJs({ modelBaseUrl: base, cacheBytes: cache.bytes, text: engine.promptText, maxNewTokens: maxTokens, onProgress: (message) => emit({ type: 'tjs-progress', message }) });
+      const tjs = await runWithTransformersJs({ model, cacheBytes: cache.bytes, text: engine.promptText, maxNewTokens: maxTokens, onProgress: (message) => emit({ type: 'tjs-progress', message }) });
       const same = tjs.inputIds.join() === engine.inputIds.join() && tjs.ids.join() === engine.ids.join();
       return { promptText: engine.promptText, inputIds: engine.inputIds, engine: { ids: engine.ids, text: engine.text }, transformersJs: tjs, same };
     } catch (e) {

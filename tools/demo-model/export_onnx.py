@@ -4,8 +4,9 @@ logits, present.{i}.key / .value (the names and dimension names of Hugging Face 
 `generation_config.json`. "Try it in transformers.js" runs this file on onnxruntime-web.
 
 The graph is model.py's decoder written for any past length: keys are stored after RoPE, a query at position p may
-read cache row j iff j <= past + its row and attention_mask[j] == 1. RoPE angles are computed in float64 as in
-model.py and the training engine, so the two runtimes agree to float32 rounding.
+read cache row j iff j <= past + its row and attention_mask[j] == 1. RoPE's cos/sin come from tables computed in
+float64 and stored in float32 (as the training engine does), gathered by position_ids: onnxruntime-web has no
+float64 kernels, so the graph holds no float64 op.
 
 Usage: python3 tools/demo-model/export_onnx.py public/models/demo
 """
@@ -22,7 +23,11 @@ class DemoDecoder(torch.nn.Module):
         super().__init__()
         self.P = P
         self.L = CONFIG["num_hidden_layers"]
-        self.inv_freq = CONFIG["rope_theta"] ** (-torch.arange(0, CONFIG["head_dim"], 2, dtype=torch.float64) / CONFIG["head_dim"])
+        hd = CONFIG["head_dim"]
+        inv_freq = CONFIG["rope_theta"] ** (-torch.arange(0, hd, 2, dtype=torch.float64) / hd)
+        ang = torch.arange(CONFIG["max_position_embeddings"], dtype=torch.float64)[:, None] * inv_freq[None, :]
+        emb = torch.cat([ang, ang], -1)
+        self.cos_table, self.sin_table = emb.cos().float(), emb.sin().float()  # [max positions, hd]
 
     def norm(self, x, w):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + CONFIG["rms_norm_eps"]) * w
@@ -30,9 +35,8 @@ class DemoDecoder(torch.nn.Module):
     def rope(self, x, position_ids):
         """x [B, heads, T, hd]; position_ids [B, T]."""
         hd = x.shape[-1]
-        ang = position_ids.to(torch.float64)[:, None, :, None] * self.inv_freq[None, None, None, :]
-        emb = torch.cat([ang, ang], -1)
-        cos, sin = emb.cos().to(x.dtype), emb.sin().to(x.dtype)
+        cos = F.embedding(position_ids, self.cos_table)[:, None]  # [B, 1, T, hd]
+        sin = F.embedding(position_ids, self.sin_table)[:, None]
         x1, x2 = x[..., : hd // 2], x[..., hd // 2:]
         return x * cos + torch.cat([-x2, x1], -1) * sin
 
@@ -46,7 +50,7 @@ class DemoDecoder(torch.nn.Module):
         # Row i of the input sits at cache row past_len + i: it reads rows 0..past_len + i that the mask keeps.
         rows = torch.arange(T)[:, None] + past_len
         cols = torch.arange(S)[None, :]
-        allowed = (cols <= rows)[None, None] & (attention_mask[:, None, None, :] > 0)
+        allowed = (cols <= rows)[None, None] & (attention_mask[:, None, None, :].to(x.dtype) > 0.5)
         bias = torch.zeros(allowed.shape, dtype=x.dtype).masked_fill(~allowed, torch.finfo(x.dtype).min)
         present = []
         for i in range(self.L):
@@ -95,10 +99,13 @@ def main(out_dir):
         torch.onnx.export(model, example, path, input_names=["input_ids", "attention_mask", "position_ids", *past_names],
                           output_names=["logits", *present_names], dynamic_axes=dynamic, opset_version=14,
                           do_constant_folding=True)
+    import onnx
+    graph = onnx.load(path)
+    doubles = [n.name or n.op_type for n in graph.graph.node if any(a.name == "to" and a.i == onnx.TensorProto.DOUBLE for a in n.attribute)]
+    assert not doubles, f"float64 casts in the graph: {doubles}"
     # The same numbers as model.py's forward (which the engine and the golden checks follow): full sequence vs the
     # ONNX graph's decoder fed in two chunks through its cache.
-    import onnx
-    onnx.checker.check_model(onnx.load(path))
+    onnx.checker.check_model(graph)
     with torch.no_grad():
         from model import forward
         ids = torch.tensor([[3, 17, 200, 45, 9, 88]])

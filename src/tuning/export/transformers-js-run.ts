@@ -3,15 +3,23 @@
 // module lazily, so onnxruntime-web's wasm (about 27 MB) is fetched only when someone presses the button, from the
 // app's own files (never a CDN: the studio works offline). WebGPU execution first, the wasm CPU backend when
 // WebGPU is missing or fails; when neither runs, the error says so and nothing else in the studio is touched.
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type ProgressInfo } from '@huggingface/transformers';
+import { AutoModelForCausalLM, env, PreTrainedTokenizer, type PreTrainedModel, type ProgressInfo } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { generateWithPrompt, readPromptCache } from './use-with-transformers-js.mjs';
 
 export type OrtDevice = 'webgpu' | 'wasm';
 
+/** Where transformers.js fetches a model's files: `host` + `pathTemplate` ({model}, {revision} filled in) + file. */
+export interface ModelLocation {
+  host: string; // e.g. https://huggingface.co/ or the app's models/ folder
+  pathTemplate: string; // '{model}/resolve/{revision}/' on a Hub, '{model}/' for the app's own folder
+  id: string;
+  revision: string;
+}
+
 export interface TransformersJsRequest {
-  /** The model folder by URL: transformers.js reads config.json, tokenizer files and onnx/model.onnx under it. */
-  modelBaseUrl: string;
+  /** transformers.js reads config.json, generation_config.json and onnx/model.onnx there. */
+  model: ModelLocation;
   cacheBytes: Uint8Array;
   /** The rendered template of one row, without the answer. */
   text: string;
@@ -40,28 +48,34 @@ export class TransformersJsUnavailable extends Error {
 // One loaded model per folder and device: a second try reuses it.
 const loaded = new Map<string, Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>>();
 
-function splitBase(url: string): { base: string; name: string } {
-  const dir = new URL(url.endsWith('/') ? url : `${url}/`);
-  const name = dir.pathname.split('/').filter(Boolean).pop() ?? '';
-  return { base: new URL('../', dir).href, name };
+
+const fileUrl = (m: ModelLocation, file: string) =>
+  `${m.host.replace(/\/*$/, '/')}${m.pathTemplate.replaceAll('{model}', m.id).replaceAll('{revision}', encodeURIComponent(m.revision))}${file}`;
+
+async function fetchJson(m: ModelLocation, file: string): Promise<object> {
+  const res = await fetch(fileUrl(m, file));
+  if (!res.ok || (res.headers.get('content-type') ?? '').includes('text/html')) throw new Error(`${fileUrl(m, file)} answered ${res.status} ${res.statusText}`);
+  return (await res.json()) as object;
 }
 
-async function load(modelBaseUrl: string, device: OrtDevice, onProgress?: (message: string) => void) {
-  const key = `${device} ${modelBaseUrl}`;
+async function load(m: ModelLocation, device: OrtDevice, onProgress?: (message: string) => void) {
+  const key = `${device} ${fileUrl(m, '')}`;
   let entry = loaded.get(key);
   if (!entry) {
     entry = (async () => {
       // The app's own copy of onnxruntime-web's wasm (Vite emits it), not transformers.js's default CDN address.
       const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
       if (onnx.wasm) onnx.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href };
-      // transformers.js treats a folder under localModelPath as a "local model": the folder's URL, nothing else.
-      const { base, name } = splitBase(modelBaseUrl);
-      Object.assign(env, { allowLocalModels: true, allowRemoteModels: false, localModelPath: base, useBrowserCache: false });
+      // transformers.js fetches "remote" models from remoteHost + remotePathTemplate: pointed at the app's own
+      // folder for the bundled model, at the Hub endpoint for a Hub id (its "local models" must be file paths).
+      Object.assign(env, { allowLocalModels: false, allowRemoteModels: true, remoteHost: m.host, remotePathTemplate: m.pathTemplate, useBrowserCache: false });
       const progress_callback = (p: ProgressInfo) => {
         if (p.status === 'progress' && 'file' in p && typeof p.progress === 'number') onProgress?.(`transformers.js: ${p.file} ${p.progress.toFixed(0)}%`);
       };
-      const tokenizer = await AutoTokenizer.from_pretrained(name);
-      const model = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'fp32', device, progress_callback });
+      // The tokenizer as the studio builds its own (tokenizer.json + tokenizer_config.json), so both runtimes read
+      // the same ids; the model through transformers.js's loader, as a page of the user's would.
+      const tokenizer = new PreTrainedTokenizer(await fetchJson(m, 'tokenizer.json'), await fetchJson(m, 'tokenizer_config.json'));
+      const model = await AutoModelForCausalLM.from_pretrained(m.id, { revision: m.revision, dtype: 'fp32', device, progress_callback });
       return { model, tokenizer };
     })();
     loaded.set(key, entry);
@@ -86,11 +100,11 @@ export async function runWithTransformersJs(req: TransformersJsRequest): Promise
     let tokenizer: PreTrainedTokenizer;
     try {
       req.onProgress?.(`Loading the model into transformers.js (${device === 'webgpu' ? 'WebGPU' : 'WebAssembly'})…`);
-      ({ model, tokenizer } = await load(req.modelBaseUrl, device, req.onProgress));
+      ({ model, tokenizer } = await load(req.model, device, req.onProgress));
     } catch (e) {
       const why = describe(e);
       if (/onnx\/model\.onnx|model\.onnx/.test(why) && /404|not found|Could not locate/i.test(why))
-        throw new TransformersJsUnavailable(`this model has no ONNX export at ${req.modelBaseUrl}onnx/model.onnx, which transformers.js needs; the bundled demo model has one (the .safetensors weights alone are not enough)`);
+        throw new TransformersJsUnavailable(`this model has no ONNX export at ${fileUrl(req.model, 'onnx/model.onnx')}, which transformers.js needs; the bundled demo model has one (the .safetensors weights alone are not enough)`);
       failures.push(`${device}: ${why}`);
       continue;
     }
