@@ -5,6 +5,8 @@
 // Dawn in Node by default (SwiftShader without a GPU); --chromium runs it in a headless Chromium page instead.
 // --real-shapes [--only id,id]: true-size checkpoints from a local Hub, in Chromium (cli/bench-real-shapes.ts).
 // --evaluation: only the evaluation rows/s (batched vs one example per call), Dawn.
+// --long-tasks [--steps N]: long main-thread tasks in the production studio while the demo model loads and while
+// a run of N steps (default 24) trains and evaluates, in headless Chromium (cli/bench-long-tasks.ts).
 import { parseArgs } from 'node:util';
 import type { HarnessBenchRequest, HarnessBenchResult } from '../test/browser/bench-suite.ts';
 import { isSoftwareAdapter } from '../src/engine/gpu/device.ts';
@@ -17,6 +19,8 @@ const { values: a } = parseArgs({
     'real-shapes': { type: 'boolean', default: false }, // true-size checkpoints from the local Hub, in Chromium (cli/bench-real-shapes.ts)
     only: { type: 'string' }, // with --real-shapes: a comma-separated list of Hub ids
     evaluation: { type: 'boolean', default: false },
+    'long-tasks': { type: 'boolean', default: false },
+    steps: { type: 'string', default: '24' }, // with --long-tasks: the run's steps
   },
 });
 const printEvaluation = (rows: HarnessBenchResult['evaluation']) => {
@@ -39,6 +43,12 @@ if (a.evaluation) {
     console.log(`adapter: ${gpu.adapter.name}`);
     printEvaluation(rows);
   }
+  process.exit(0);
+}
+if (a['long-tasks']) {
+  const { benchLongTasks, longTasksTable } = await import('./bench-long-tasks.ts');
+  const report = await benchLongTasks(Number(a.steps));
+  console.log(a.json ? JSON.stringify(report, null, 2) : longTasksTable(report));
   process.exit(0);
 }
 if (a['real-shapes']) {
