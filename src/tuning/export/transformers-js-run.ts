@@ -64,19 +64,25 @@ async function load(m: ModelLocation, device: OrtDevice, onProgress?: (message: 
   if (!entry) {
     entry = (async () => {
       // The app's own copy of onnxruntime-web's wasm (Vite emits it), not transformers.js's default CDN address.
-      const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+      const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
       if (onnx.wasm) onnx.wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href };
       // transformers.js fetches "remote" models from remoteHost + remotePathTemplate: pointed at the app's own
       // folder for the bundled model, at the Hub endpoint for a Hub id (its "local models" must be file paths).
+      // These settings are global: set them for this load only (the studio's own tokenizer loader sets its own).
+      const saved = { allowLocalModels: env.allowLocalModels, allowRemoteModels: env.allowRemoteModels, remoteHost: env.remoteHost, remotePathTemplate: env.remotePathTemplate, useBrowserCache: env.useBrowserCache };
       Object.assign(env, { allowLocalModels: false, allowRemoteModels: true, remoteHost: m.host, remotePathTemplate: m.pathTemplate, useBrowserCache: false });
       const progress_callback = (p: ProgressInfo) => {
         if (p.status === 'progress' && 'file' in p && typeof p.progress === 'number') onProgress?.(`transformers.js: ${p.file} ${p.progress.toFixed(0)}%`);
       };
       // The tokenizer as the studio builds its own (tokenizer.json + tokenizer_config.json), so both runtimes read
       // the same ids; the model through transformers.js's loader, as a page of the user's would.
-      const tokenizer = new PreTrainedTokenizer(await fetchJson(m, 'tokenizer.json'), await fetchJson(m, 'tokenizer_config.json'));
-      const model = await AutoModelForCausalLM.from_pretrained(m.id, { revision: m.revision, dtype: 'fp32', device, progress_callback });
-      return { model, tokenizer };
+      try {
+        const tokenizer = new PreTrainedTokenizer(await fetchJson(m, 'tokenizer.json'), await fetchJson(m, 'tokenizer_config.json'));
+        const model = await AutoModelForCausalLM.from_pretrained(m.id, { revision: m.revision, dtype: 'fp32', device, progress_callback });
+        return { model, tokenizer };
+      } finally {
+        Object.assign(env, saved);
+      }
     })();
     loaded.set(key, entry);
     entry.catch(() => loaded.delete(key));
