@@ -2,9 +2,7 @@
 // Node or inside headless Chromium (page.ts). Dawn by default (runner.ts); the page is kept
 // so the same WGSL can be checked where the studio runs it.
 import { KernelSet, ProgramBuilder, type KernelSource } from '../../../src/engine/gpu/program.ts';
-import { createStorage, createUniform } from '../../../src/engine/gpu/buffers.ts';
 import * as activation from '../../../src/engine/kernels/activation.ts';
-import * as adamw from '../../../src/engine/kernels/adamw.ts';
 import * as attention from '../../../src/engine/kernels/attention.ts';
 import * as crossentropy from '../../../src/engine/kernels/crossentropy.ts';
 import * as embedding from '../../../src/engine/kernels/embedding.ts';
@@ -23,8 +21,7 @@ export interface Buf {
 type BufInit =
   | { kind: 'f32' | 'i32' | 'u32'; data: number[] }
   | { kind: 'f16'; data: number[] } // a weight stored as packed halves (kernels/weight-storage.ts), rounded to nearest even
-  | { kind: 'zeros'; count: number }
-  | { kind: 'uniform'; data: number[] }; // f32 words
+  | { kind: 'zeros'; count: number };
 
 export interface JobSpec {
   buffers: BufInit[];
@@ -56,7 +53,6 @@ const LAUNCHERS: Record<string, Launcher> = {
   fill: embedding.fill,
   copy: embedding.copy,
   crossEntropy: crossentropy.crossEntropy,
-  adamwStep: adamw.adamwStep,
   embedStep: kvCache.embedStep,
   ropeStep: kvCache.ropeStep,
   kvAppend: kvCache.kvAppend,
@@ -80,7 +76,6 @@ export const ALL_KERNELS: KernelSource[] = [
   ...matmul.MATMUL_TILED_F16_KERNELS,
   ...embedding.EMBEDDING_F16_KERNELS,
   ...crossentropy.CROSSENTROPY_KERNELS,
-  ...adamw.ADAMW_KERNELS,
   ...kvCache.kvCacheKernels(TEST_MAX_HEAD_DIM),
 ];
 
@@ -97,7 +92,6 @@ export class Job {
   i32 = (data: ArrayLike<number>): Buf => this.add({ kind: 'i32', data: Array.from(data) });
   u32 = (data: ArrayLike<number>): Buf => this.add({ kind: 'u32', data: Array.from(data) });
   zeros = (count: number): Buf => this.add({ kind: 'zeros', count });
-  uniform = (data: ArrayLike<number>): Buf => this.add({ kind: 'uniform', data: Array.from(data) });
 
   call(fn: LauncherName, ...args: unknown[]): void {
     this.spec.calls.push({ fn, args });
@@ -119,6 +113,18 @@ function resolve(x: unknown, buffers: GPUBuffer[]): unknown {
   return x;
 }
 
+/** A storage buffer of `init` bytes (zero-filled) or holding `init`, rounded up to 16 bytes (vec4 loads). */
+function createStorage(device: GPUDevice, init: number | ArrayBufferView): GPUBuffer {
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const bytes = typeof init === 'number' ? init : init.byteLength;
+  const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage, mappedAtCreation: typeof init !== 'number' });
+  if (typeof init !== 'number') {
+    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
+    buffer.unmap();
+  }
+  return buffer;
+}
+
 /** Runs a job on `device` (in Node or in the page): one pass, one submit, then the reads. */
 export async function executeJob(device: GPUDevice, kernels: KernelSet, spec: JobSpec): Promise<number[][]> {
   const buffers = spec.buffers.map((b) => {
@@ -133,8 +139,6 @@ export async function executeJob(device: GPUDevice, kernels: KernelSet, spec: Jo
         return createStorage(device, Uint32Array.from(b.data));
       case 'zeros':
         return createStorage(device, 4 * b.count);
-      case 'uniform':
-        return createUniform(device, Float32Array.from(b.data));
     }
   });
   const p = new ProgramBuilder(kernels);

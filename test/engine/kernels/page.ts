@@ -3,14 +3,12 @@ import { acquireGpu } from '../../../src/engine/gpu/device.ts';
 import { KernelSet } from '../../../src/engine/gpu/program.ts';
 import { ALL_KERNELS, executeJob, type JobSpec } from './job.ts';
 import { benchMatmul, type MatmulBench } from '../../browser/bench.ts';
-import { ringCheck, type RingCheck } from './ring-check.ts';
 
 export interface KernelPage {
   ready: boolean;
   adapter: string;
   run(spec: JobSpec): Promise<number[][]>;
   benchMatmul(M: number, N: number, K: number, reps: number): Promise<MatmulBench>;
-  ringCheck(steps: number, slots: number): Promise<RingCheck>;
 }
 
 declare global {
@@ -26,5 +24,4 @@ window.kernelPage = {
   adapter: gpu.adapter.name,
   run: (spec) => executeJob(gpu.device, kernels, spec),
   benchMatmul: (M, N, K, reps) => benchMatmul(gpu, M, N, K, reps),
-  ringCheck: (steps, slots) => ringCheck(gpu.device, steps, slots),
 };

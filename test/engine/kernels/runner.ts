@@ -2,15 +2,12 @@
 // KERNEL_GPU=chromium. Every backend is real WebGPU (SwiftShader without a GPU); nothing is mocked.
 import type { MatmulBench } from '../../browser/bench.ts';
 import type { JobSpec } from './job.ts';
-import type { RingCheck } from './ring-check.ts';
 
 export interface KernelRunner {
   adapter: string;
   run(job: { spec: JobSpec }): Promise<number[][]>;
   /** Matmul vs the naive kernel on one shape (cli/bench-matmul.ts). */
   benchMatmul(M: number, N: number, K: number, reps: number): Promise<MatmulBench>;
-  /** Values delivered by a ReadbackRing over `steps` steps (see page.ts). */
-  ringCheck(steps: number, slots: number): Promise<RingCheck>;
   close(): Promise<void>;
 }
 
@@ -19,14 +16,12 @@ async function dawnRunner(): Promise<KernelRunner> {
   const { KernelSet } = await import('../../../src/engine/gpu/program.ts');
   const { ALL_KERNELS, executeJob } = await import('./job.ts');
   const { benchMatmul } = await import('../../browser/bench.ts');
-  const { ringCheck } = await import('./ring-check.ts');
   const gpu = await dawnGpu();
   const kernels = await KernelSet.compile(gpu.device, ALL_KERNELS);
   return {
     adapter: gpu.adapter.name,
     run: (job) => executeJob(gpu.device, kernels, job.spec),
     benchMatmul: (M, N, K, reps) => benchMatmul(gpu, M, N, K, reps),
-    ringCheck: (steps, slots) => ringCheck(gpu.device, steps, slots),
     close: async () => releaseDawn(),
   };
 }
@@ -43,7 +38,6 @@ async function chromiumRunner(): Promise<KernelRunner> {
       return out;
     },
     benchMatmul: (M, N, K, reps) => page.evaluate(([m, n, k, r]) => window.kernelPage.benchMatmul(m, n, k, r), [M, N, K, reps] as const),
-    ringCheck: (steps, slots) => page.evaluate(([s, n]) => window.kernelPage.ringCheck(s, n), [steps, slots] as const),
     close,
   };
 }
