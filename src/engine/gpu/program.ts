@@ -1,6 +1,9 @@
 // A recorded sequence of compute dispatches — one training step, one forward — built once per shape and replayed
 // every step: its uniform buffers and bind groups are created when the program is built, never inside the loop.
 // Kernels are compiled up front (createComputePipelineAsync) into a KernelSet.
+// Launchers bind buffers by the WGSL variable's name, each with the size its shape needs; recording a dispatch
+// checks the names against the kernel's declarations and the sizes against the buffers, so a shape mistake is an
+// error naming the binding instead of wrong numbers. The check runs once, when the program is recorded, not per step.
 import { getPipeline } from './pipeline-cache.ts';
 
 export interface KernelSource {
@@ -11,10 +14,29 @@ export interface KernelSource {
   constants?: Record<string, number>; // WGSL `override` values
 }
 
+/** A buffer for one named binding and what the launcher's shape needs of it: `values` of `bytesPerValue` bytes. */
+export interface Binding {
+  buffer: GPUBuffer;
+  values: number;
+  bytesPerValue: number;
+}
+
+/** A binding of `values` 4-byte values (f32, i32, u32). Where the extent depends on data (a table indexed by token
+ *  ids, a cache indexed by the step), `values` is what the shape alone fixes, e.g. one row. */
+export const sized = (buffer: GPUBuffer, values: number, bytesPerValue = 4): Binding => ({ buffer, values, bytesPerValue });
+
+/** The storage bindings a kernel's WGSL declares in group 0, by variable name (binding 0 is the uniform block). */
+export function declaredBindings(code: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of code.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var<\s*storage[^>]*>\s*(\w+)\s*:/g)) out.set(m[2], Number(m[1]));
+  return out;
+}
+
 export class KernelSet {
   private constructor(
     readonly device: GPUDevice,
     private readonly pipelines: Map<string, GPUComputePipeline>,
+    private readonly declared: Map<string, Map<string, number>>,
   ) {}
 
   /** Compiles every source up front; identical sources share one pipeline per device (pipeline-cache.ts). */
@@ -28,7 +50,7 @@ export class KernelSet {
         }
       }),
     );
-    return new KernelSet(device, new Map(entries));
+    return new KernelSet(device, new Map(entries), new Map(sources.map((s) => [s.name, declaredBindings(s.code)])));
   }
 
   has(name: string): boolean {
@@ -39,6 +61,27 @@ export class KernelSet {
     const p = this.pipelines.get(name);
     if (!p) throw new Error(`kernel ${name} was not compiled`);
     return p;
+  }
+
+  /** The bind group entries for `bindings`, after checking them against the kernel's WGSL: every declared storage
+   *  binding given by name, no other, each buffer at least as large as the shape needs. */
+  entries(kernel: string, bindings: Record<string, Binding>): GPUBindGroupEntry[] {
+    const declared = this.declared.get(kernel);
+    if (!declared) throw new Error(`kernel ${kernel} was not compiled`);
+    const names = [...declared.keys()].join(', ');
+    for (const name of Object.keys(bindings))
+      if (!declared.has(name)) throw new Error(`kernel ${kernel} has no binding named ${name} (it declares ${names})`);
+    return [...declared].map(([name, binding]) => {
+      const b = bindings[name];
+      if (!b) throw new Error(`kernel ${kernel}: binding ${name} (@binding(${binding})) was not given (it declares ${names})`);
+      const need = b.values * b.bytesPerValue;
+      if (b.buffer.size < need)
+        throw new Error(
+          `kernel ${kernel}: binding ${name} (@binding(${binding})) holds ${b.buffer.size} bytes but the shape needs ` +
+            `${b.values} values × ${b.bytesPerValue} bytes = ${need} bytes`,
+        );
+      return { binding, resource: { buffer: b.buffer } };
+    });
   }
 }
 
@@ -80,9 +123,11 @@ export class ProgramBuilder {
     return this.kernels.has(kernel);
   }
 
-  dispatch(kernel: string, words: Word[], buffers: GPUBuffer[], groups: [number, number, number]): void {
+  /** Records one dispatch; `bindings` by WGSL variable name, checked here (KernelSet.entries). */
+  dispatch(kernel: string, words: Word[], bindings: Record<string, Binding>, groups: [number, number, number]): void {
     const device = this.kernels.device;
     const pipeline = this.kernels.pipeline(kernel);
+    const entries = this.kernels.entries(kernel, bindings);
     const data = new ArrayBuffer(Math.max(16, Math.ceil((words.length * 4) / 16) * 16));
     const u32 = new Uint32Array(data);
     const f = new Float32Array(data);
@@ -95,7 +140,7 @@ export class ProgramBuilder {
     this.owned.push(uniform);
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } }))],
+      entries: [{ binding: 0, resource: { buffer: uniform } }, ...entries],
     });
     this.dispatches.push({ pipeline, bindGroup, groups, label: { kernel, words: words.map((w) => (typeof w === 'number' ? w : w.f32)) } });
   }

@@ -3,7 +3,7 @@
 //   SwiGLU:         y = silu(gate) · up,  silu(g) = g·σ(g)
 //   GeGLU (Gemma):  y = gelu_tanh(gate) · up  (gelu_pytorch_tanh = gelu_new's formula)
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { grid, LINEAR_ID } from '../gpu/program.ts';
+import { grid, LINEAR_ID, sized } from '../gpu/program.ts';
 
 const WG = 256;
 const header = /* wgsl */ `
@@ -80,18 +80,18 @@ export const ACTIVATION_KERNELS: KernelSource[] = [
 ];
 
 export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: number): void {
-  p.dispatch('geluForward', [n, 0, 0, 0], [x, y], grid(n, WG));
+  p.dispatch('geluForward', [n, 0, 0, 0], { X: sized(x, n), Y: sized(y, n) }, grid(n, WG));
 }
 /** Overwrites x (the pre-activation) with dx. */
 export function geluBackwardOp(p: ProgramBuilder, x: GPUBuffer, dy: GPUBuffer, n: number): void {
-  p.dispatch('geluBackward', [n, 0, 0, 0], [dy, x], grid(n, WG));
+  p.dispatch('geluBackward', [n, 0, 0, 0], { dY: sized(dy, n), X: sized(x, n) }, grid(n, WG));
 }
 /** The gated MLP's activation: SwiGLU (Llama, Qwen) or GeGLU (Gemma). */
 export type GatedActivation = 'swiglu' | 'geglu';
 export function gatedForwardOp(p: ProgramBuilder, kind: GatedActivation, y: GPUBuffer, gate: GPUBuffer, up: GPUBuffer, n: number): void {
-  p.dispatch(`${kind}Forward`, [n, 0, 0, 0], [gate, up, y], grid(n, WG));
+  p.dispatch(`${kind}Forward`, [n, 0, 0, 0], { G: sized(gate, n), U: sized(up, n), Y: sized(y, n) }, grid(n, WG));
 }
 /** Overwrites gate with dGate and up with dUp. */
 export function gatedBackwardOp(p: ProgramBuilder, kind: GatedActivation, gate: GPUBuffer, up: GPUBuffer, dy: GPUBuffer, n: number): void {
-  p.dispatch(`${kind}Backward`, [n, 0, 0, 0], [dy, gate, up], grid(n, WG));
+  p.dispatch(`${kind}Backward`, [n, 0, 0, 0], { dY: sized(dy, n), G: sized(gate, n), U: sized(up, n) }, grid(n, WG));
 }

@@ -11,7 +11,7 @@
 //   D_i = dO_i·O_i,  P_ij = exp(s_ij - lse_i),  dS_ij = P_ij (dO_i·v_j - D_i)
 //   dq_i = scale Σ_j dS_ij k_j,  dk_j = scale Σ_i dS_ij q_i,  dv_j = Σ_i P_ij dO_i   (summed over the group's heads)
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+import { f32, grid, LINEAR_ID, sized } from '../gpu/program.ts';
 
 const WG = 64;
 export const MAX_HEAD_DIM = 256;
@@ -421,6 +421,16 @@ export interface AttentionDims {
 
 const words = (d: AttentionDims) => [d.B, d.S, d.H, d.KVH, d.hd, d.Pk, d.Wp, d.layer, f32(d.scale), d.window, 0, 0];
 
+/** Values each binding needs for a shape: q/out (B,S,H,hd), k/v (B,S,KVH,hd), mask (B,S), lse (B,H,S), the prefix
+ *  (Pk, Wp) rows (one value when there is none). */
+const sizes = (d: AttentionDims) => ({
+  q: d.B * d.S * d.H * d.hd,
+  kv: d.B * d.S * d.KVH * d.hd,
+  mask: d.B * d.S,
+  lse: d.B * d.H * d.S,
+  prefix: d.Pk > 0 ? d.Pk * d.Wp : 1,
+});
+
 export function checkAttentionDims(d: AttentionDims): void {
   if (d.hd > MAX_HEAD_DIM) throw new Error(`head_dim=${d.hd} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);
   if (d.H % d.KVH !== 0) throw new Error(`heads=${d.H} must be a multiple of kv heads=${d.KVH}`);
@@ -429,7 +439,13 @@ export function checkAttentionDims(d: AttentionDims): void {
 export function attentionForward(p: ProgramBuilder, out: GPUBuffer, lse: GPUBuffer, q: GPUBuffer, k: GPUBuffer, v: GPUBuffer, prefix: GPUBuffer, mask: GPUBuffer, d: AttentionDims): void {
   checkAttentionDims(d);
   // grid() counts invocations; these kernels take one workgroup per block of R rows.
-  p.dispatch('attentionForward', words(d), [q, k, v, prefix, mask, out, lse], grid(d.B * d.H * blocks(d.S) * WG, WG));
+  const n = sizes(d);
+  p.dispatch(
+    'attentionForward',
+    words(d),
+    { Q: sized(q, n.q), K: sized(k, n.kv), V: sized(v, n.kv), prefix: sized(prefix, n.prefix), mask: sized(mask, n.mask), O: sized(out, n.q), lse: sized(lse, n.lse) },
+    grid(d.B * d.H * blocks(d.S) * WG, WG),
+  );
 }
 
 /** Writes dq, dk, dv (and this layer's slots of dPrefix when Pk > 0). `saved.lse` must hold 2·B·H·S floats:
@@ -444,8 +460,16 @@ export function attentionBackward(
   d: AttentionDims,
 ): void {
   const w = words(d);
-  p.dispatch('attentionDelta', w, [dout, saved.out, saved.lse], grid(d.B * d.H * d.S, WG));
-  p.dispatch('attentionDq', w, [saved.q, saved.k, saved.v, prefix, mask, dout, saved.lse, grads.dq], grid(d.B * d.H * blocks(d.S) * WG, WG));
-  p.dispatch('attentionDkv', w, [saved.q, saved.k, saved.v, mask, dout, saved.lse, grads.dk, grads.dv], grid(d.B * d.KVH * blocks(d.S) * WG, WG));
-  if (d.Pk > 0) p.dispatch('attentionDprefix', w, [saved.q, prefix, dout, saved.lse, grads.dPrefix], grid(d.KVH * blocks(d.Pk) * WG, WG));
+  const n = sizes(d);
+  const Q = sized(saved.q, n.q);
+  const K = sized(saved.k, n.kv);
+  const V = sized(saved.v, n.kv);
+  const dO = sized(dout, n.q);
+  const lseD = sized(saved.lse, 2 * n.lse); // forward's lse, then D
+  const pre = sized(prefix, n.prefix);
+  const m = sized(mask, n.mask);
+  p.dispatch('attentionDelta', w, { dO, O: sized(saved.out, n.q), lseD }, grid(d.B * d.H * d.S, WG));
+  p.dispatch('attentionDq', w, { Q, K, V, prefix: pre, mask: m, dO, lseD, dQ: sized(grads.dq, n.q) }, grid(d.B * d.H * blocks(d.S) * WG, WG));
+  p.dispatch('attentionDkv', w, { Q, K, V, mask: m, dO, lseD, dK: sized(grads.dk, n.kv), dV: sized(grads.dv, n.kv) }, grid(d.B * d.KVH * blocks(d.S) * WG, WG));
+  if (d.Pk > 0) p.dispatch('attentionDprefix', w, { Q, prefix: pre, dO, lseD, dPrefix: sized(grads.dPrefix, n.prefix) }, grid(d.KVH * blocks(d.Pk) * WG, WG));
 }

@@ -4,7 +4,7 @@
 // in the batch), read from `dyn[0]` so it can change every step without rebuilding the program.
 // Rows with target < 0 are padding of the row bucket: loss 0, gradient 0.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { grid } from '../gpu/program.ts';
+import { grid, sized } from '../gpu/program.ts';
 
 const WG = 256;
 
@@ -58,5 +58,5 @@ export const CROSSENTROPY_KERNELS: KernelSource[] = [{ name: 'crossEntropy', cod
 
 /** losses (R) from logits (R, V); with `grad`, logits become d loss / d logits. */
 export function crossEntropy(p: ProgramBuilder, losses: GPUBuffer, logits: GPUBuffer, targets: GPUBuffer, dyn: GPUBuffer, R: number, V: number, grad: boolean): void {
-  p.dispatch('crossEntropy', [R, V, grad ? 1 : 0, 0], [logits, targets, dyn, losses], grid(R, 1));
+  p.dispatch('crossEntropy', [R, V, grad ? 1 : 0, 0], { logits: sized(logits, R * V), targets: sized(targets, R), dyn: sized(dyn, 1), losses: sized(losses, R) }, grid(R, 1));
 }

@@ -6,8 +6,8 @@
 //   scatterRows: dX[pos[r]] = dRows[r]  for pos[r] ≥ 0           (positions are unique; dX cleared before)
 //   fill, copy:  plain buffer helpers that keep a whole step inside one compute pass
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
-import { scalarWeight, storageOf, variantName, type WeightStorage } from './weight-storage.ts';
+import { f32, grid, LINEAR_ID, sized } from '../gpu/program.ts';
+import { scalarWeight, storageOf, variantName, weightBinding, type WeightStorage } from './weight-storage.ts';
 
 const WG = 256;
 
@@ -141,25 +141,33 @@ export function tableStorage(E: GPUBuffer, wpe: GPUBuffer, learned: boolean): We
 }
 
 export function embedForward(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, prompt: GPUBuffer, wpe: GPUBuffer, d: EmbedDims): void {
-  p.dispatch(variantName('embed', tableStorage(E, wpe, d.learned)), [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, f32(d.scale), 0], [ids, E, prompt, wpe, x], grid(d.B * d.S * d.C, WG));
+  // The token table's extent depends on the ids: the shape fixes one row of it.
+  const bindings = {
+    ids: sized(ids, d.B * (d.S - d.Pv)),
+    E: weightBinding(E, d.C),
+    prompt: sized(prompt, d.Pv * d.C),
+    Wpe: weightBinding(wpe, d.learned ? (d.offset + d.S) * d.C : 0),
+    X: sized(x, d.B * d.S * d.C),
+  };
+  p.dispatch(variantName('embed', tableStorage(E, wpe, d.learned)), [d.B, d.S, d.C, d.Pv, d.offset, d.learned ? 1 : 0, f32(d.scale), 0], bindings, grid(d.B * d.S * d.C, WG));
 }
 
 export function promptGrad(p: ProgramBuilder, dPrompt: GPUBuffer, dx: GPUBuffer, d: EmbedDims): void {
-  p.dispatch('promptGrad', [d.B, d.S, d.C, d.Pv], [dx, dPrompt], grid(d.Pv * d.C, WG));
+  p.dispatch('promptGrad', [d.B, d.S, d.C, d.Pv], { dX: sized(dx, d.B * d.S * d.C), dPrompt: sized(dPrompt, d.Pv * d.C) }, grid(d.Pv * d.C, WG));
 }
 
 export function gatherRows(p: ProgramBuilder, out: GPUBuffer, x: GPUBuffer, pos: GPUBuffer, R: number, C: number): void {
-  p.dispatch('gatherRows', [R, C, 0, 0], [pos, x, out], grid(R * C, WG));
+  p.dispatch('gatherRows', [R, C, 0, 0], { pos: sized(pos, R), X: sized(x, C), out: sized(out, R * C) }, grid(R * C, WG)); // X's rows: as pos says
 }
 
 export function scatterRows(p: ProgramBuilder, dx: GPUBuffer, rows: GPUBuffer, pos: GPUBuffer, R: number, C: number): void {
-  p.dispatch('scatterRows', [R, C, 0, 0], [pos, rows, dx], grid(R * C, WG));
+  p.dispatch('scatterRows', [R, C, 0, 0], { pos: sized(pos, R), rows: sized(rows, R * C), dX: sized(dx, C) }, grid(R * C, WG)); // dX's rows: as pos says
 }
 
 export function fill(p: ProgramBuilder, x: GPUBuffer, n: number, value = 0): void {
-  p.dispatch('fill', [n, f32(value), 0, 0], [x], grid(n, WG));
+  p.dispatch('fill', [n, f32(value), 0, 0], { X: sized(x, n) }, grid(n, WG));
 }
 
 export function copy(p: ProgramBuilder, dst: GPUBuffer, src: GPUBuffer, n: number): void {
-  p.dispatch('copy', [n, 0, 0, 0], [src, dst], grid(n, WG));
+  p.dispatch('copy', [n, 0, 0, 0], { src: sized(src, n), dst: sized(dst, n) }, grid(n, WG));
 }

@@ -9,10 +9,10 @@
 //                  h / (H / KVH). A prefix sits in rows 0..Pk-1 untouched by RoPE (as training places it), so it
 //                  needs no case of its own here, and a single sequence has no padding to mask.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+import { f32, grid, LINEAR_ID, sized } from '../gpu/program.ts';
 import { MAX_HEAD_DIM } from './attention.ts';
 import { tableStorage } from './embedding.ts';
-import { scalarWeight, variantName, type WeightStorage } from './weight-storage.ts';
+import { scalarWeight, variantName, weightBinding, type WeightStorage } from './weight-storage.ts';
 
 const WG = 64;
 
@@ -125,18 +125,30 @@ export function kvCacheKernels(headDim: number, storage: WeightStorage = 'f32'):
 }
 
 export function embedStep(p: ProgramBuilder, x: GPUBuffer, ids: GPUBuffer, E: GPUBuffer, wpe: GPUBuffer, step: GPUBuffer, d: { C: number; learned: boolean; scale: number }): void {
-  p.dispatch(variantName('embedStep', tableStorage(E, wpe, d.learned)), [d.C, d.learned ? 1 : 0, f32(d.scale), 0], [ids, E, wpe, step, x], grid(d.C, WG));
+  p.dispatch(
+    variantName('embedStep', tableStorage(E, wpe, d.learned)),
+    [d.C, d.learned ? 1 : 0, f32(d.scale), 0],
+    // The tables' rows and the caches' slots are chosen by the id and the step: the shape fixes one row of each.
+    { ids: sized(ids, 1), E: weightBinding(E, d.C), Wpe: weightBinding(wpe, d.learned ? d.C : 0), step: sized(step, 1), X: sized(x, d.C) },
+    grid(d.C, WG),
+  );
 }
 
 export function ropeStep(p: ProgramBuilder, x: GPUBuffer, table: GPUBuffer, step: GPUBuffer, d: { heads: number; hd: number }): void {
-  p.dispatch('ropeStep', [d.heads, d.hd, 0, 0], [table, step, x], grid((d.heads * d.hd) / 2, WG));
+  p.dispatch('ropeStep', [d.heads, d.hd, 0, 0], { table: sized(table, d.hd), step: sized(step, 1), X: sized(x, d.heads * d.hd) }, grid((d.heads * d.hd) / 2, WG));
 }
 
 export function kvAppend(p: ProgramBuilder, kCache: GPUBuffer, vCache: GPUBuffer, k: GPUBuffer, v: GPUBuffer, step: GPUBuffer, W: number): void {
-  p.dispatch('kvAppend', [W, 0, 0, 0], [k, v, step, kCache, vCache], grid(W, WG));
+  p.dispatch('kvAppend', [W, 0, 0, 0], { k: sized(k, W), v: sized(v, W), step: sized(step, 1), kCache: sized(kCache, W), vCache: sized(vCache, W) }, grid(W, WG));
 }
 
 export function attentionStep(p: ProgramBuilder, out: GPUBuffer, q: GPUBuffer, kCache: GPUBuffer, vCache: GPUBuffer, step: GPUBuffer, d: { H: number; KVH: number; hd: number; scale: number; window: number }): void {
   if (d.H % d.KVH !== 0) throw new Error(`heads=${d.H} must be a multiple of kv heads=${d.KVH}`);
-  p.dispatch('attentionStep', [d.H, d.KVH, d.hd, f32(d.scale), d.window, 0, 0, 0], [q, kCache, vCache, step, out], grid(d.H, WG));
+  p.dispatch('attentionStep', [d.H, d.KVH, d.hd, f32(d.scale), d.window, 0, 0, 0], {
+    Q: sized(q, d.H * d.hd),
+    kCache: sized(kCache, d.KVH * d.hd),
+    vCache: sized(vCache, d.KVH * d.hd),
+    step: sized(step, 1),
+    O: sized(out, d.H * d.hd),
+  }, grid(d.H, WG));
 }

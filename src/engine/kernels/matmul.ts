@@ -14,9 +14,9 @@
 // W is f32 or packed halves (weight-storage.ts): each kernel text is generated for both, differing only in W's
 // binding and `loadW`; accumulation is f32 either way.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { grid } from '../gpu/program.ts';
+import { grid, sized } from '../gpu/program.ts';
 import { isSoftwareAdapter } from '../gpu/device.ts';
-import { storageOf, variantName, vec4Weight, type WeightStorage } from './weight-storage.ts';
+import { storageOf, variantName, vec4Weight, weightBinding, type WeightStorage } from './weight-storage.ts';
 
 const FLAG_ACCUMULATE = 1;
 const FLAG_BIAS = 2;
@@ -336,7 +336,7 @@ export function matmulForward(
 ): void {
   checkK(K, 'matmulForward');
   const flags = (accumulate ? FLAG_ACCUMULATE : 0) | (bias ? FLAG_BIAS : 0);
-  const buffers = [x, w, bias ?? zero, y];
+  const buffers = { X: sized(x, M * K), W: weightBinding(w, N * K), bias: bias ? sized(bias, N) : sized(zero, 1), Y: sized(y, M * N) };
   if ((variant ?? variantOf(p)) === 'tiled') p.dispatch(variantName('matmulForwardTiled', storageOf(w)), [M, N, K, flags], buffers, [Math.ceil(N / TILE), Math.ceil(M / TILE), 1]);
   else p.dispatch(variantName('matmulForward', storageOf(w)), [M, N, K, flags], buffers, [Math.ceil(N / 64), Math.ceil(M / (8 * ROWS)), 1]);
 }
@@ -350,20 +350,22 @@ export const splitsN = ({ M, N, K }: MatmulDims): boolean => Math.ceil(K / 64) *
 export function matmulBackward(p: ProgramBuilder, dx: GPUBuffer, dy: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims, accumulate = false, variant?: MatmulVariant): void {
   checkK(K, 'matmulBackward');
   const words = [M, N, K, accumulate ? FLAG_ACCUMULATE : 0];
-  if (splitsN({ M, N, K })) p.dispatch(variantName('matmulBackwardSplit', storageOf(w)), words, [dy, w, dx], [Math.ceil(M / ROWS), Math.ceil(K / 8), 1]);
-  else if ((variant ?? variantOf(p)) === 'tiled') p.dispatch(variantName('matmulBackwardTiled', storageOf(w)), words, [dy, w, dx], [Math.ceil(K / 4 / 8), Math.ceil(M / TILE), 1]);
-  else p.dispatch(variantName('matmulBackward', storageOf(w)), words, [dy, w, dx], [Math.ceil(K / 4 / 2 / 8), Math.ceil(M / (8 * ROWS)), 1]);
+  const buffers = { dY: sized(dy, M * N), W: weightBinding(w, N * K), dX: sized(dx, M * K) };
+  if (splitsN({ M, N, K })) p.dispatch(variantName('matmulBackwardSplit', storageOf(w)), words, buffers, [Math.ceil(M / ROWS), Math.ceil(K / 8), 1]);
+  else if ((variant ?? variantOf(p)) === 'tiled') p.dispatch(variantName('matmulBackwardTiled', storageOf(w)), words, buffers, [Math.ceil(K / 4 / 8), Math.ceil(M / TILE), 1]);
+  else p.dispatch(variantName('matmulBackward', storageOf(w)), words, buffers, [Math.ceil(K / 4 / 2 / 8), Math.ceil(M / (8 * ROWS)), 1]);
 }
 
 /** y (1,N) = x (1,K)·Wᵀ (+ bias) (+ y when accumulate): the decode step's single row. */
 export function matvecForward(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, zero: GPUBuffer, { N, K }: { N: number; K: number }, accumulate = false): void {
   checkK(K, 'matvecForward');
   const flags = (accumulate ? FLAG_ACCUMULATE : 0) | (bias ? FLAG_BIAS : 0);
-  p.dispatch(variantName('matvecForward', storageOf(w)), [1, N, K, flags], [x, w, bias ?? zero, y], grid(N, 64));
+  const buffers = { X: sized(x, K), W: weightBinding(w, N * K), bias: bias ? sized(bias, N) : sized(zero, 1), Y: sized(y, N) };
+  p.dispatch(variantName('matvecForward', storageOf(w)), [1, N, K, flags], buffers, grid(N, 64));
 }
 
 /** The naive kernel, for the bench only. */
 export function matmulNaive(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, w: GPUBuffer, { M, N, K }: MatmulDims): void {
   if (storageOf(w) !== 'f32') throw new Error('matmulNaive reads f32 weights only');
-  p.dispatch('matmulNaive', [M, N, K, 0], [x, w, y], [Math.ceil(N / 8), Math.ceil(M / 8), 1]);
+  p.dispatch('matmulNaive', [M, N, K, 0], { X: sized(x, M * K), W: sized(w, N * K), Y: sized(y, M * N) }, [Math.ceil(N / 8), Math.ceil(M / 8), 1]);
 }

@@ -5,7 +5,7 @@
 //   forward may accumulate (y += …): Gemma's post norms add a sublayer's normed output to the residual stream
 //   backward, with g = dy·w and x̂ = (x - mean)·rstd:  dx = rstd · (g - mean(g) - x̂·mean(g·x̂))  (RMS: no mean(g))
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { f32, grid } from '../gpu/program.ts';
+import { f32, grid, sized } from '../gpu/program.ts';
 
 const WG = 64;
 const RMS = 1;
@@ -111,11 +111,23 @@ export interface NormDims {
 /** out (rows, C) [+]= norm(x); stats (rows, 2) saved for backward. `bias` null for RMSNorm. */
 export function normForward(p: ProgramBuilder, out: GPUBuffer, stats: GPUBuffer, x: GPUBuffer, w: GPUBuffer, bias: GPUBuffer | null, zero: GPUBuffer, d: NormDims, accumulate = false): void {
   const flags = (d.rms ? RMS : 0) | (bias ? HAS_BIAS : 0) | (accumulate ? ACCUMULATE : 0);
-  p.dispatch('normForward', [d.rows, d.C, f32(d.eps), flags], [x, w, bias ?? zero, out, stats], grid(d.rows, 1));
+  const n = d.rows * d.C;
+  p.dispatch(
+    'normForward',
+    [d.rows, d.C, f32(d.eps), flags],
+    { X: sized(x, n), w: sized(w, d.C), b: bias ? sized(bias, d.C) : sized(zero, 1), Y: sized(out, n), stats: sized(stats, 2 * d.rows) },
+    grid(d.rows, 1),
+  );
 }
 
 /** dx (rows, C) [+]= d norm(x) / dx · dout. */
 export function normBackward(p: ProgramBuilder, dx: GPUBuffer, dout: GPUBuffer, x: GPUBuffer, w: GPUBuffer, stats: GPUBuffer, d: NormDims, accumulate = false): void {
   const flags = (d.rms ? RMS : 0) | (accumulate ? ACCUMULATE : 0);
-  p.dispatch('normBackward', [d.rows, d.C, f32(d.eps), flags], [dout, x, w, stats, dx], grid(d.rows, 1));
+  const n = d.rows * d.C;
+  p.dispatch(
+    'normBackward',
+    [d.rows, d.C, f32(d.eps), flags],
+    { dY: sized(dout, n), X: sized(x, n), w: sized(w, d.C), stats: sized(stats, 2 * d.rows), dX: sized(dx, n) },
+    grid(d.rows, 1),
+  );
 }

@@ -4,7 +4,7 @@
 // cos/sin come from a table computed on the host in float64 (ropeTable): GPU sin/cos of angles of tens of
 // radians are only accurate to ~1e-3 on SwiftShader, which showed as 1e-3 logit errors on the golden cases.
 import type { KernelSource, ProgramBuilder } from '../gpu/program.ts';
-import { f32, grid, LINEAR_ID } from '../gpu/program.ts';
+import { f32, grid, LINEAR_ID, sized } from '../gpu/program.ts';
 
 const WG = 256;
 const ropeWgsl = /* wgsl */ `
@@ -41,12 +41,18 @@ export interface RopeDims {
   offset: number;
 }
 
+/** The table's (position, hd/2, 2) rows up to the last position the shape reaches, and X's (rows, heads, hd). */
+const ropeBindings = (table: GPUBuffer, x: GPUBuffer, d: RopeDims) => ({
+  table: sized(table, (d.offset + Math.min(d.S, d.rows)) * d.hd),
+  X: sized(x, d.rows * d.heads * d.hd),
+});
+
 export function ropeForward(p: ProgramBuilder, x: GPUBuffer, table: GPUBuffer, d: RopeDims): void {
-  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(1), 0, 0], [table, x], grid((d.rows * d.heads * d.hd) / 2, WG));
+  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(1), 0, 0], ropeBindings(table, x, d), grid((d.rows * d.heads * d.hd) / 2, WG));
 }
 
 export function ropeBackward(p: ProgramBuilder, dx: GPUBuffer, table: GPUBuffer, d: RopeDims): void {
-  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(-1), 0, 0], [table, dx], grid((d.rows * d.heads * d.hd) / 2, WG));
+  p.dispatch('rope', [d.rows, d.S, d.heads, d.hd, d.offset, f32(-1), 0, 0], ropeBindings(table, dx, d), grid((d.rows * d.heads * d.hd) / 2, WG));
 }
 
 /** (N, hd/2, 2) cos and sin of position · inv_freq, in float64 then rounded once. */

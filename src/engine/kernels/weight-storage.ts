@@ -7,6 +7,7 @@
 // uploads as halves, and each launcher that reads a weight picks the kernel variant of its buffer. Call sites
 // (training program, decode step) are the same for both storages. Each kernel's text is generated once per
 // storage from one template: only the weight operand's binding and its small load function differ.
+import { sized, type Binding } from '../gpu/program.ts';
 
 export type WeightStorage = 'f32' | 'f16';
 
@@ -45,3 +46,6 @@ fn load${name}(i: u32) -> f32 { return ${name}[i]; }`;
   return `@group(0) @binding(${binding}) var<storage, read> ${name}: array<u32>; // 2 halves per element
 fn load${name}(i: u32) -> f32 { let h = unpack2x16float(${name}[i >> 1u]); return select(h.x, h.y, (i & 1u) == 1u); }`;
 }
+
+/** A weight's binding (program.ts) with the values its shape needs: 2 bytes a value for packed halves, else 4. */
+export const weightBinding = (buffer: GPUBuffer, values: number): Binding => sized(buffer, values, storageOf(buffer) === 'f16' ? 2 : 4);

@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, kernelRunner, randn, type KernelRunner } from './harness.ts';
 import { Job } from './job.ts';
+import { declaredBindings } from '../../../src/engine/gpu/program.ts';
+import { ACTIVATION_KERNELS } from '../../../src/engine/kernels/activation.ts';
 
 // CPU references in float64.
 const S2PI = Math.sqrt(2 / Math.PI);
@@ -66,5 +68,19 @@ describe('activation', () => {
     expectClose(y, Array.from(g, (v, i) => gelu(v) * u[i]), 'gelu(g)·u');
     expectClose(dg, Array.from(g, (v, i) => dy[i] * u[i] * geluGrad(v)), 'dGate');
     expectClose(du, Array.from(g, (v, i) => dy[i] * gelu(v)), 'dUp');
+  });
+
+  // Launchers bind buffers by the WGSL variable's name with the size their shape needs (gpu/program.ts); recording
+  // the program checks both, so a shape mistake is an error naming the binding and the sizes, not wrong numbers.
+  it('bindings: the storage bindings a kernel declares, by name (the uniform block is not one)', () => {
+    const swiglu = ACTIVATION_KERNELS.find((k) => k.name === 'swigluBackward')!;
+    expect([...declaredBindings(swiglu.code)]).toEqual([['dY', 1], ['G', 2], ['U', 3]]);
+  });
+
+  it('bindings: an output too small for the shape throws, naming the binding and the sizes', async () => {
+    const n = 1000;
+    const job = new Job();
+    job.call('geluForwardOp', job.zeros(n - 8), job.f32(randn(n, 1)), n); // Y holds 992 floats, the shape writes 1000
+    await expect(gpu.run(job)).rejects.toThrow(/kernel geluForward: binding Y \(@binding\(2\)\) holds 3968 bytes but the shape needs 1000 values × 4 bytes = 4000 bytes/);
   });
 });

@@ -102,6 +102,13 @@ describe('matmul', () => {
     expectClose(y, refForward(x, w, null, null, M, N, K), 'naive Y');
   });
 
+  it('a weight too small for the shape throws when the program is recorded, naming W and the sizes', async () => {
+    const [M, N, K] = [4, 8, 16];
+    const job = new Job();
+    job.call('matmulForward', job.zeros(M * N), job.f32(randn(M * K, 1)), job.f32(randn(N * K - 16, 2)), null, job.zeros(4), { M, N, K });
+    await expect(gpu.run(job)).rejects.toThrow(/binding W \(@binding\(2\)\) holds 448 bytes but the shape needs 128 values × 4 bytes = 512 bytes/);
+  });
+
   it('rejects K not divisible by 4 with the numbers in the message', () => {
     const p = { dispatch: () => {} } as unknown as ProgramBuilder;
     const b = {} as GPUBuffer;
