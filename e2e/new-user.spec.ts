@@ -92,7 +92,13 @@ test('open, train on a sample task, beat the baseline, download the adapter, fin
   const download = await app.exports.download(app.exports.peft);
   expect(await seriousViolations(page, '[data-testid="panel.export"]'), 'axe, step 4 Use: export after a download').toEqual([]);
   const zip = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
-  expect(Object.keys(zip).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', 'row_format.json']);
+  // The PEFT adapter at the root (PeftModel.from_pretrained reads the unzipped folder), the row recipe, and the folder
+  // that goes on training in Python (train.py reads data.jsonl, studio.json and start.safetensors).
+  const inPython = ['README.md', 'data.jsonl', 'requirements.txt', 'start.safetensors', 'studio.json', 'train.py'].map((f) => `continue-in-peft/${f}`);
+  expect(Object.keys(zip).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors', ...inPython, 'row_format.json']);
+  const splits = new Set(strFromU8(zip['continue-in-peft/data.jsonl']).trim().split('\n').map((l) => (JSON.parse(l) as { split: string }).split));
+  expect([...splits]).toEqual(['train', 'validation']);
+  expect((JSON.parse(strFromU8(zip['continue-in-peft/studio.json'])) as { rows: unknown }).rows).toEqual(JSON.parse(strFromU8(zip['row_format.json'])));
   // How a row was built, so Python rebuilds it: the demo model's tokenizer adds no special tokens; classification.
   const rows = JSON.parse(strFromU8(zip['row_format.json'])) as Record<string, unknown>;
   expect([rows.task, rows.chat_template, rows.eos_appended]).toEqual(['classification', false, false]);
