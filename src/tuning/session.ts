@@ -42,7 +42,7 @@ import { initMismatch, readInitFile, writeInitFile, type MetaInit } from './meta
 import { compareStarts, toMetaTasks, trainStart, type MetaRunConfig, type MetaRunHooks, type StartComparison, type TaskSource } from './meta/meta-session.ts';
 import type { CurvePoint } from './meta/adaptation-curve.ts';
 import type { Params } from './nn/dense.ts';
-import { hardPromptExtras, projectToVocabulary, vocabularyOf, type Vocabulary } from './discrete/projection.ts';
+import { hardPromptExtras, nearestTokens, projectToVocabulary, vocabularyOf, type Vocabulary } from './discrete/projection.ts';
 import { discoverPez, type HardPromptResult, type PezOptions, type SearchHooks } from './discrete/pez.ts';
 import { discoverAutoPrompt, type AutoPromptOptions } from './discrete/autoprompt.ts';
 import { autoPromptStart, compareBaselines, instructionText, withTextBefore, type BaselineHooks, type BaselineRequest, type BaselineRow } from './discrete/baselines.ts';
@@ -330,33 +330,17 @@ export class TuningSession {
     this.discreteStopRequested = true;
   }
 
-  /** Nearest vocabulary tokens (cosine) of each virtual token; soft prompts and P-tuning only. */
+  /** Nearest vocabulary tokens (cosine) of each virtual token; soft prompts and P-tuning only. The rule is
+   *  discrete/projection.ts nearestTokens: special tokens are not candidates, as in the read-out and PEZ. */
   nearestTokens(topK: number): { virtualToken: number; tokens: { text: string; id: number; cosine: number }[] }[] {
-    const { lm, tok } = this.need();
+    const { tok } = this.need();
     if (!this.trainer) throw new Error('train a prompt first');
     const extras = this.trainer.currentExtras().extras;
     if (!extras.promptEmbeds) throw new Error('nearest tokens exist for soft prompts (prompt tuning, P-tuning), not for a KV prefix');
-    const C = lm.config.hidden;
-    const E = lm.weights.embed.data;
-    const V = lm.config.vocabSize;
-    const norms = new Float64Array(V);
-    for (let v = 0; v < V; v++) {
-      let s = 0;
-      for (let c = 0; c < C; c++) s += E[v * C + c] ** 2;
-      norms[v] = Math.sqrt(s) || 1;
-    }
-    const P = extras.virtualTokens ?? 0;
-    return Array.from({ length: P }, (_, p) => {
-      const x = extras.promptEmbeds!.subarray(p * C, (p + 1) * C);
-      const xn = Math.sqrt(x.reduce((a, b) => a + b * b, 0)) || 1;
-      const scored = Array.from({ length: V }, (_, v) => {
-        let dot = 0;
-        for (let c = 0; c < C; c++) dot += x[c] * E[v * C + c];
-        return { id: v, cosine: dot / (xn * norms[v]) };
-      });
-      scored.sort((a, b) => b.cosine - a.cosine);
-      return { virtualToken: p, tokens: scored.slice(0, topK).map((s) => ({ ...s, text: tok.tokenText(s.id) })) };
-    });
+    return nearestTokens(extras.promptEmbeds, this.vocabulary(), topK).map((matches, p) => ({
+      virtualToken: p,
+      tokens: matches.map((m) => ({ ...m, text: tok.tokenText(m.id) })),
+    }));
   }
 
   async exportResult(kind: 'peft-zip' | 'safetensors' | 'summary' | 'checkpoint', summary: Record<string, unknown> = {}): Promise<ExportFile> {

@@ -155,125 +155,138 @@ export function kShotContext(tok: TextTokenizer, dataset: PreparedDataset, k: nu
   return { text, shots, asked: k, note };
 }
 
+/** What a row reports besides its id, title and time: scores, the prompt's text and ids, and a note. */
+type RowOutcome = Partial<Omit<BaselineRow, 'id' | 'title' | 'seconds'>> & { note: string };
+
+/** What a row kind runs with. */
+interface RowRun {
+  ctx: BaselineContext;
+  req: BaselineRequest;
+  limit: number; // tokens a row may have
+  longestRow: number; // the longest training or validation row, in tokens
+  evaluate(examples: EncodedExample[], extras: ExtraInputs): Promise<EvaluationReport>;
+  /** Progress within this row (0..1), with a message. */
+  progress(message: string, within?: number): void;
+  stopped(): boolean;
+  /** What an earlier row leaves for a later one: the trained soft prompt, for its projection. */
+  shared: { softPrompt?: Float32Array };
+}
+
+const scores = (r: EvaluationReport) => ({ accuracy: r.accuracy, macroF1: r.macroF1, text: r.text, validationLoss: r.validationLoss });
+const fitsBefore = (r: RowRun, n: number) => r.longestRow + n <= r.limit;
+
+/** A discovered hard prompt's row: its text (the ids decoded), and whether typing that text gives the same ids. */
+function hardRow(tok: TextTokenizer, ids: number[], note: string): RowOutcome {
+  const text = tok.decode(ids);
+  const same = tok.encode(text).join(',') === ids.join(',');
+  return { promptText: text, tokenIds: ids, retokenizes: same, note: note + (same ? '' : '; typing the text tokenises differently from the ids found') };
+}
+
+async function discoveredRow(r: RowRun, kind: 'pez' | 'autoprompt'): Promise<RowOutcome> {
+  const { ctx, req } = r;
+  const length = kind === 'pez' ? req.pez.promptLength : req.autoprompt.triggerLength;
+  if (!fitsBefore(r, length)) return { note: `${length} prompt tokens do not fit before the longest row (${r.longestRow} of ${r.limit} tokens)` };
+  const name = kind === 'pez' ? 'PEZ' : 'AutoPrompt';
+  const onStep = (s: { step: number; total: number; bestLoss: number }) => r.progress(`${name} step ${s.step}/${s.total}, best training loss ${s.bestLoss.toFixed(3)}`, s.step / s.total);
+  const hooks = { onStep, shouldStop: () => r.stopped() };
+  const result: HardPromptResult =
+    kind === 'pez'
+      ? await discoverPez(ctx.lm, ctx.vocab, ctx.dataset.train, { ...req.pez, seed: req.seed }, hooks)
+      : await discoverAutoPrompt(ctx.lm, ctx.vocab, ctx.dataset.train, { ...req.autoprompt, seed: req.seed, initIds: autoPromptStart(ctx.tok, ctx.vocab, req.autoprompt.triggerLength) }, hooks);
+  const report = await r.evaluate(ctx.dataset.validation, hardPromptExtras(result.ids, ctx.vocab));
+  const how = kind === 'pez' ? 'PEZ, cosine projection, AdamW' : 'AutoPrompt, triggers before the template';
+  const note = `${how}: ${result.steps} step${result.steps === 1 ? '' : 's'}, training loss ${result.initialScoreLoss.toFixed(3)} → ${result.scoreLoss.toFixed(3)}`;
+  return { ...scores(report), ...hardRow(ctx.tok, result.ids, note) };
+}
+
+/** A trained row: the method's defaults and learning rate (its card), `req.trainSteps` steps on the training split. */
+async function trainedRow(r: RowRun, name: 'prompt' | 'prefix'): Promise<RowOutcome> {
+  const { ctx, req } = r;
+  const method: MethodOptions = METHODS[name].defaults;
+  if (!fitsBefore(r, method.virtualTokens)) return { note: `${method.virtualTokens} virtual tokens do not fit before the longest row` };
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG, method, steps: req.trainSteps, seed: req.seed, evalEvery: 0,
+    learningRate: methodFor(method).learningRate, // the method's own (its card)
+    warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(req.trainSteps / 10)),
+  };
+  const title = name === 'prompt' ? 'prompt tuning' : 'prefix tuning';
+  const trainer = new Trainer(ctx.lm, config, ctx.dataset.train);
+  const outcome = await trainer.run({
+    onStep: (s) => {
+      r.progress(`${title} step ${s.step}/${req.trainSteps}, loss ${s.loss.toFixed(3)}`, s.step / req.trainSteps);
+      if (r.stopped()) trainer.stop();
+    },
+  });
+  const extras = trainer.currentExtras().extras;
+  if (name === 'prompt') r.shared.softPrompt = extras.promptEmbeds;
+  const note = `${title}, ${method.virtualTokens} virtual tokens, ${outcome.steps} steps at lr ${config.learningRate} (${outcome.reason})`;
+  return { ...scores(await r.evaluate(ctx.dataset.validation, extras)), note };
+}
+
+/** Each row kind, in one place: what it runs and what it reports. Rows run in BASELINE_ROWS order. */
+const ROW_KINDS: { [K in BaselineRowId]: (r: RowRun) => Promise<RowOutcome> } = {
+  template: async (r) => {
+    const d = r.ctx.dataset;
+    return { ...scores(await r.evaluate(d.validation, {})), promptText: '', note: `the template alone: ${JSON.stringify(d.template)}` };
+  },
+  instruction: async (r) => {
+    const { tok, dataset: d } = r.ctx;
+    if (!r.req.instruction.trim()) return { note: 'no instruction typed' };
+    const text = instructionText(r.req.instruction);
+    const examples = withTextBefore(tok, d.template, d.validation, text, d.chatTemplate);
+    const longest = Math.max(...examples.map((e) => e.prompt.length + e.target.length));
+    if (longest > r.limit) return { promptText: text, note: `with the instruction the longest row has ${longest} tokens, over the ${r.limit} the model takes` };
+    return { ...scores(await r.evaluate(examples, {})), promptText: text, note: 'typed before the template' };
+  },
+  kshot: async (r) => {
+    const { tok, dataset: d } = r.ctx;
+    if (r.req.shots < 1) return { note: 'k = 0: skipped' };
+    const k = kShotContext(tok, d, r.req.shots, r.req.seed, r.limit);
+    if (k.shots === 0) return { note: k.note };
+    return { ...scores(await r.evaluate(withTextBefore(tok, d.template, d.validation, k.text, d.chatTemplate), {})), promptText: k.text, note: k.note };
+  },
+  pez: (r) => discoveredRow(r, 'pez'),
+  autoprompt: (r) => discoveredRow(r, 'autoprompt'),
+  soft: (r) => trainedRow(r, 'prompt'),
+  'soft-projected': async (r) => {
+    const soft = r.shared.softPrompt;
+    if (!soft) return { note: 'no soft prompt to project' };
+    r.progress('projecting the soft prompt to its nearest tokens');
+    const ids = projectToVocabulary(soft, r.ctx.vocab);
+    const report = await r.evaluate(r.ctx.dataset.validation, hardPromptExtras(ids, r.ctx.vocab));
+    const note = 'each virtual token replaced by its nearest vocabulary token (cosine): the gap to the soft prompt is what cannot be read';
+    return { ...scores(report), ...hardRow(r.ctx.tok, ids, note), note };
+  },
+  prefix: (r) => trainedRow(r, 'prefix'),
+};
+
 export async function compareBaselines(ctx: BaselineContext, req: BaselineRequest, hooks: BaselineHooks = {}): Promise<BaselineRow[]> {
-  const { lm, tok, dataset: d, vocab } = ctx;
+  const d = ctx.dataset;
   if (d.validation.length === 0) throw new Error('there are no validation examples to compare on');
   const rows: BaselineRow[] = [];
-  const total = BASELINE_ROWS.length;
-  const progress = (row: BaselineRowId, message: string, within = 0) =>
-    hooks.onProgress?.({ row, message, fraction: Math.min(1, (rows.length + within) / total) });
-  const finish = (id: BaselineRowId, t0: number, fields: Partial<BaselineRow> & { note: string }): void => {
+  const stopped = () => hooks.shouldStop?.() ?? false;
+  const longestRow = Math.max(0, ...[...d.validation, ...d.train].map((e) => e.prompt.length + e.target.length));
+  const shared: RowRun['shared'] = {};
+  for (const { id, title } of BASELINE_ROWS) {
+    const t0 = performance.now();
+    const run: RowRun = {
+      ctx, req, limit: rowTokenLimit(ctx.lm), longestRow, shared, stopped,
+      evaluate: (examples, extras) => evaluateExamples(ctx, examples, extras),
+      progress: (message, within = 0) => hooks.onProgress?.({ row: id, message, fraction: Math.min(1, (rows.length + within) / BASELINE_ROWS.length) }),
+    };
+    let outcome: RowOutcome;
+    if (stopped()) outcome = { note: 'stopped before this row ran' };
+    else {
+      run.progress(`${title}: running`);
+      outcome = await ROW_KINDS[id](run);
+    }
     const row: BaselineRow = {
-      id, title: BASELINE_ROWS.find((r) => r.id === id)!.title,
+      id, title,
       accuracy: null, macroF1: null, text: null, validationLoss: null, promptText: null, tokenIds: null, retokenizes: null,
-      seconds: (performance.now() - t0) / 1000, ...fields,
+      ...outcome, seconds: (performance.now() - t0) / 1000,
     };
     rows.push(row);
     hooks.onRow?.(row);
-  };
-  const scores = (r: EvaluationReport) => ({ accuracy: r.accuracy, macroF1: r.macroF1, text: r.text, validationLoss: r.validationLoss });
-  const evaluate = (examples: EncodedExample[], extras: ExtraInputs) => evaluateExamples(ctx, examples, extras);
-  const stopped = () => hooks.shouldStop?.() ?? false;
-  const hardRow = (result: HardPromptResult, what: string) => {
-    const text = tok.decode(result.ids);
-    const same = tok.encode(text).join(',') === result.ids.join(',');
-    return {
-      promptText: text, tokenIds: result.ids, retokenizes: same,
-      note: `${what}: ${result.steps} step${result.steps === 1 ? '' : 's'}, training loss ${result.initialScoreLoss.toFixed(3)} → ${result.scoreLoss.toFixed(3)}` +
-        (same ? '' : '; typing the text tokenises differently from the ids found'),
-    };
-  };
-  const limit = rowTokenLimit(lm);
-  const longestRow = Math.max(0, ...d.validation.map((e) => e.prompt.length + e.target.length), ...d.train.map((e) => e.prompt.length + e.target.length));
-  const fitsBefore = (n: number) => longestRow + n <= limit;
-
-  for (const { id } of BASELINE_ROWS) {
-    // The projected soft prompt is measured right after the soft prompt (its branch below adds that row).
-    if (id === 'soft-projected') continue;
-    const t0 = performance.now();
-    if (stopped()) {
-      finish(id, t0, { note: 'stopped before this row ran' });
-      if (id === 'soft') finish('soft-projected', t0, { note: 'stopped before this row ran' });
-      continue;
-    }
-    progress(id, `${BASELINE_ROWS.find((r) => r.id === id)!.title}: running`);
-    if (id === 'template') {
-      finish(id, t0, { ...scores(await evaluate(d.validation, {})), promptText: '', note: `the template alone: ${JSON.stringify(d.template)}` });
-    } else if (id === 'instruction') {
-      if (!req.instruction.trim()) {
-        finish(id, t0, { note: 'no instruction typed' });
-        continue;
-      }
-      const text = instructionText(req.instruction);
-      const examples = withTextBefore(tok, d.template, d.validation, text, d.chatTemplate);
-      const longest = Math.max(...examples.map((e) => e.prompt.length + e.target.length));
-      if (longest > limit) {
-        finish(id, t0, { promptText: text, note: `with the instruction the longest row has ${longest} tokens, over the ${limit} the model takes` });
-        continue;
-      }
-      finish(id, t0, { ...scores(await evaluate(examples, {})), promptText: text, note: 'typed before the template' });
-    } else if (id === 'kshot') {
-      if (req.shots < 1) {
-        finish(id, t0, { note: 'k = 0: skipped' });
-        continue;
-      }
-      const ctxK = kShotContext(tok, d, req.shots, req.seed, limit);
-      if (ctxK.shots === 0) {
-        finish(id, t0, { note: ctxK.note });
-        continue;
-      }
-      finish(id, t0, { ...scores(await evaluate(withTextBefore(tok, d.template, d.validation, ctxK.text, d.chatTemplate), {})), promptText: ctxK.text, note: ctxK.note });
-    } else if (id === 'pez' || id === 'autoprompt') {
-      const length = id === 'pez' ? req.pez.promptLength : req.autoprompt.triggerLength;
-      if (!fitsBefore(length)) {
-        finish(id, t0, { note: `${length} prompt tokens do not fit before the longest row (${longestRow} of ${limit} tokens)` });
-        continue;
-      }
-      const onStep = (s: { step: number; total: number; bestLoss: number }) =>
-        progress(id, `${id === 'pez' ? 'PEZ' : 'AutoPrompt'} step ${s.step}/${s.total}, best training loss ${s.bestLoss.toFixed(3)}`, s.step / s.total);
-      const result = id === 'pez'
-        ? await discoverPez(lm, vocab, d.train, { ...req.pez, seed: req.seed }, { onStep, shouldStop: stopped })
-        : await discoverAutoPrompt(lm, vocab, d.train, { ...req.autoprompt, seed: req.seed, initIds: autoPromptStart(tok, vocab, req.autoprompt.triggerLength) }, { onStep, shouldStop: stopped });
-      const report = await evaluate(d.validation, hardPromptExtras(result.ids, vocab));
-      finish(id, t0, { ...scores(report), ...hardRow(result, id === 'pez' ? 'PEZ, cosine projection, AdamW' : 'AutoPrompt, triggers before the template') });
-    } else if (id === 'soft' || id === 'prefix') {
-      const method: MethodOptions = id === 'soft' ? METHODS.prompt.defaults : METHODS.prefix.defaults;
-      if (!fitsBefore(method.virtualTokens)) {
-        finish(id, t0, { note: `${method.virtualTokens} virtual tokens do not fit before the longest row` });
-        if (id === 'soft') finish('soft-projected', t0, { note: 'no soft prompt to project' });
-        continue;
-      }
-      const config: TrainConfig = {
-        ...DEFAULT_TRAIN_CONFIG, method, steps: req.trainSteps, seed: req.seed, evalEvery: 0,
-        learningRate: methodFor(method).learningRate, // the method's own (its card)
-        warmupSteps: Math.min(DEFAULT_TRAIN_CONFIG.warmupSteps, Math.floor(req.trainSteps / 10)),
-      };
-      const trainer = new Trainer(lm, config, d.train);
-      const outcome = await trainer.run({
-        onStep: (s) => {
-          progress(id, `${id === 'soft' ? 'prompt tuning' : 'prefix tuning'} step ${s.step}/${req.trainSteps}, loss ${s.loss.toFixed(3)}`, s.step / req.trainSteps);
-          if (stopped()) trainer.stop();
-        },
-      });
-      const extras = trainer.currentExtras().extras;
-      const note = `${method.method === 'prompt' ? 'prompt tuning' : 'prefix tuning'}, ${method.virtualTokens} virtual tokens, ${outcome.steps} steps at lr ${config.learningRate} (${outcome.reason})`;
-      finish(id, t0, { ...scores(await evaluate(d.validation, extras)), note });
-      if (id === 'soft') {
-        const t1 = performance.now();
-        if (stopped()) {
-          finish('soft-projected', t1, { note: 'stopped before this row ran' });
-          continue;
-        }
-        progress('soft-projected', 'projecting the soft prompt to its nearest tokens');
-        const ids = projectToVocabulary(extras.promptEmbeds!, vocab);
-        const text = tok.decode(ids);
-        finish('soft-projected', t1, {
-          ...scores(await evaluate(d.validation, hardPromptExtras(ids, vocab))),
-          promptText: text, tokenIds: ids, retokenizes: tok.encode(text).join(',') === ids.join(','),
-          note: 'each virtual token replaced by its nearest vocabulary token (cosine): the gap to the soft prompt is what cannot be read',
-        });
-      }
-    }
   }
   return rows;
 }

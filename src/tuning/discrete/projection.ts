@@ -34,32 +34,48 @@ export function vocabularyOf(embed: Tensor, cfg: Pick<ModelConfig, 'bosTokenId' 
   return { embed: embed.data, scale: cfg.embedScale, size: V, hidden: C, norms, allowed };
 }
 
-/** For each of the P rows of `rows` (P, C), the allowed vocabulary id with the largest cosine similarity (the
- *  embedding scale does not change a cosine). */
-export function projectToVocabulary(rows: Float32Array, vocab: Vocabulary): number[] {
+export interface TokenMatch {
+  id: number;
+  cosine: number;
+}
+
+/**
+ * For each of the P rows of `rows` (P, C), the `k` allowed vocabulary ids with the largest cosine similarity, best
+ * first (the embedding scale does not change a cosine). The one nearest-token rule of the studio — PEZ's projection,
+ * the soft prompt's read-out and the nearest-tokens view all use it: special tokens (BOS, EOS, pad; Vocabulary
+ * `allowed`) are never candidates, because a read-out is text to type before the template and those are not typed.
+ */
+export function nearestTokens(rows: Float32Array, vocab: Vocabulary, k: number): TokenMatch[][] {
   const C = vocab.hidden;
   const P = rows.length / C;
   if (!Number.isInteger(P)) throw new Error(`prompt of ${rows.length} values is not a whole number of rows of ${C}`);
-  const ids: number[] = [];
+  const out: TokenMatch[][] = [];
   for (let p = 0; p < P; p++) {
     const x = rows.subarray(p * C, (p + 1) * C);
-    // The row's own norm does not change which id wins; it is left out.
-    let best = -1;
-    let bestCos = -Infinity;
+    let xx = 0;
+    for (let c = 0; c < C; c++) xx += x[c] * x[c];
+    const xn = Math.sqrt(xx) || 1;
+    const best: TokenMatch[] = []; // the k best so far, best first (k is small: an insertion keeps it sorted)
     for (let v = 0; v < vocab.size; v++) {
       if (!vocab.allowed[v]) continue;
       let dot = 0;
       const o = v * C;
       for (let c = 0; c < C; c++) dot += x[c] * vocab.embed[o + c];
-      const cos = dot / vocab.norms[v];
-      if (cos > bestCos) {
-        bestCos = cos;
-        best = v;
-      }
+      const cosine = dot / (xn * vocab.norms[v]);
+      if (best.length === k && cosine <= best[k - 1].cosine) continue;
+      let i = Math.min(best.length, k - 1);
+      while (i > 0 && best[i - 1].cosine < cosine) i--;
+      best.splice(i, 0, { id: v, cosine });
+      if (best.length > k) best.pop();
     }
-    ids.push(best);
+    out.push(best);
   }
-  return ids;
+  return out;
+}
+
+/** Each row's nearest allowed token (nearestTokens with k = 1). */
+export function projectToVocabulary(rows: Float32Array, vocab: Vocabulary): number[] {
+  return nearestTokens(rows, vocab, 1).map((m) => m[0].id);
 }
 
 /** The input vectors of `ids` (scaled embedding rows) as one (P, C) table. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embeddingRows, hardPromptExtras, projectToVocabulary, vocabularyOf } from '../../../src/tuning/discrete/projection.ts';
+import { embeddingRows, hardPromptExtras, nearestTokens, projectToVocabulary, vocabularyOf } from '../../../src/tuning/discrete/projection.ts';
 import { Rng } from '../../../src/tuning/random.ts';
 import type { Tensor } from '../../../src/engine/model/weights.ts';
 
@@ -72,5 +72,37 @@ describe('projectToVocabulary (PEZ projection)', () => {
     const rows = embeddingRows([11, 299], scaled);
     expect(Array.from(rows.subarray(C, 2 * C))).toEqual(Array.from(embed.data.subarray(299 * C, 300 * C), (v) => Math.fround(3 * v)));
     expect(projectToVocabulary(rows, scaled)).toEqual([11, 299]);
+  });
+});
+
+// One nearest-token rule for PEZ, the soft prompt's read-out and the nearest-tokens view: cosine over the allowed ids,
+// special tokens (BOS, EOS, pad) never among them, not even when a row sits exactly on one.
+describe('nearestTokens (the one nearest-token rule)', () => {
+  const vocab = vocabularyOf(embed, cfg);
+  const cosines = (x: Float32Array) => {
+    const xn = Math.sqrt(x.reduce((s, a) => s + a * a, 0));
+    return Array.from({ length: V }, (_, v) => {
+      let dot = 0;
+      let n = 0;
+      for (let c = 0; c < C; c++) {
+        dot += x[c] * embed.data[v * C + c];
+        n += embed.data[v * C + c] ** 2;
+      }
+      return { id: v, cosine: dot / (xn * Math.sqrt(n)) };
+    });
+  };
+
+  it('gives the k best allowed ids with their float64 cosines, best first; the first is projectToVocabulary', () => {
+    const rows = Float32Array.from({ length: 3 * C }, () => rng.normal(0, 0.3));
+    rows.set(embed.data.subarray(5 * C, 6 * C), 0); // exactly BOS/EOS's row
+    const k = 5;
+    const got = nearestTokens(rows, vocab, k);
+    got.forEach((matches, p) => {
+      const want = cosines(rows.subarray(p * C, (p + 1) * C)).filter((m) => m.id !== 5 && m.id !== 6).sort((a, b) => b.cosine - a.cosine).slice(0, k);
+      expect(matches.map((m) => m.id)).toEqual(want.map((m) => m.id));
+      matches.forEach((m, i) => expect(m.cosine).toBeCloseTo(want[i].cosine, 6));
+    });
+    expect(got[0].map((m) => m.id)).not.toContain(5);
+    expect(got.map((m) => m[0].id)).toEqual(projectToVocabulary(rows, vocab));
   });
 });
