@@ -17,3 +17,32 @@ test('without WebGPU the page says which browsers work instead of failing silent
   await expect(status).toContainText(/Chrome|Edge|Safari|Firefox/);
   await expect(status).toContainText(/CPU fallback/);
 });
+
+// Without WebGPU, the CPU fallback trains the demo model, and Try it in transformers.js runs on onnxruntime-web's
+// WebAssembly backend instead: its greedy reply is still this engine's, token for token.
+test('without WebGPU, Try it in transformers.js runs on WebAssembly and agrees with the CPU fallback', async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.goto('./');
+  await expect(page.getByTestId('status.device')).toHaveAttribute('data-state', 'unavailable');
+  await page.getByTestId('model.cpu-fallback').click();
+  const train = page.getByTestId('train.start');
+  await expect(train).toBeEnabled({ timeout: 120_000 });
+  await page.getByTestId('method.ptuning').check({ force: true });
+  await page.getByTestId('hyper.steps').fill('3');
+  await page.getByTestId('hyper.evalEvery').fill('0');
+  if (!(await page.getByTestId('hyper.evalLimit').isVisible())) await page.getByTestId('hyper.advanced').locator('summary').click();
+  await page.getByTestId('hyper.evalLimit').fill('2');
+  await train.click();
+  const run = page.getByTestId('tjs.run');
+  await expect(run).toBeEnabled({ timeout: 300_000 });
+  await page.getByTestId('tjs.input').fill('the staff felt brilliant and the trip was joyful');
+  await run.click();
+  const verdict = page.getByTestId('tjs.verdict');
+  await expect(verdict.or(page.getByTestId('tjs.error'))).toBeVisible({ timeout: 300_000 });
+  const failed = page.getByTestId('tjs.error');
+  expect((await failed.count()) > 0 ? await failed.textContent() : null).toBeNull();
+  await expect(verdict).toContainText('Same tokens: transformers.js (WebAssembly)');
+  const engine = await page.getByTestId('tjs.engine').getAttribute('data-ids');
+  expect(engine).not.toBe('');
+  expect(await page.getByTestId('tjs.tjs').getAttribute('data-ids')).toBe(engine);
+});

@@ -90,6 +90,18 @@ async function load(m: ModelLocation, device: OrtDevice, onProgress?: (message: 
   return entry;
 }
 
+/** Whether WebGPU gives an adapter here. Asked before onnxruntime-web is: once its WebGPU backend has failed to
+ *  start, the same wasm module will not start for the CPU either, so the choice must be right the first time. */
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
 function describe(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > 300 ? `${m.slice(0, 297)}...` : m;
@@ -97,7 +109,7 @@ function describe(e: unknown): string {
 
 /** Loads the cache, checks it against the model, and generates greedily with it on the first device that runs. */
 export async function runWithTransformersJs(req: TransformersJsRequest): Promise<TransformersJsReply> {
-  const devices = req.devices ?? (typeof navigator !== 'undefined' && 'gpu' in navigator ? ['webgpu', 'wasm'] : ['wasm']);
+  const devices = req.devices ?? ((await hasWebGpuAdapter()) ? ['webgpu', 'wasm'] : ['wasm']);
   if (typeof WebAssembly === 'undefined' && !devices.includes('webgpu'))
     throw new TransformersJsUnavailable('transformers.js cannot run in this browser: it has neither WebGPU nor WebAssembly. The studio itself keeps working.');
   const failures: string[] = [];
