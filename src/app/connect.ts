@@ -95,7 +95,7 @@ function onEvent(event: StudioEvent): void {
 function routeError(code: string, message: string): void {
   const s = useStudio.getState();
   const text = `[${code}] ${message}`;
-  if (s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating' || code === 'diverged') {
+  if (s.train.phase === 'training' || s.train.phase === 'paused' || s.train.phase === 'evaluating') {
     patch('train', { error: text });
   } else if (s.model.state === 'loading') {
     patch('model', { error: text });

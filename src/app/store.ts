@@ -1,6 +1,8 @@
-// The studio's UI state (zustand), one store with a slice per panel plus the project (what a reload restores)
-// and the kept runs. Fed from outside React: worker events arrive through connect.ts, user requests go through
-// actions/*.ts. Components only read slices and call actions.
+// The studio's main UI state (zustand): a slice per panel of the Model → Data → Train → Use flow, the project (what
+// a reload restores) and the kept runs. The deeper tools keep their own small stores beside it (cv-store.ts,
+// meta-store.ts, prompts-store.ts, share-store.ts, transformers-js-store.ts) for live state — progress, results, a
+// share link — that belongs to one view and is not part of the project. Fed from outside React: worker events
+// arrive through connect.ts, user requests go through actions/*.ts. Components only read slices and call actions.
 import { create } from 'zustand';
 import type {
   DatasetChoice,

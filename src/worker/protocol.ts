@@ -17,14 +17,15 @@ export type { BaselineRequest, BaselineRow, BaselineRowId };
 export type { TextScores, CvResult, CvRun, MetricSummary, CurveRun, LearningCurveResult };
 export type { BrittlenessResult, BrittlenessRow, TemplateVariant };
 
-/** Stable error codes the UI can branch on; `message` is the human sentence that says what to do. */
+/** The kind of failure, written as `[code]` before the sentence (errors.ts) so a report says which kind it was;
+ *  the UI shows it and routes an error by what was running (connect.ts), not by its code. `message` is the human
+ *  sentence that says what to do. (A run that diverges is not an error: its outcome says so, RunOutcome.reason.) */
 export type StudioErrorCode =
   | 'no-webgpu'
   | 'device-lost'
   | 'bad-input'
   | 'model-load'
   | 'too-large'
-  | 'diverged'
   | 'busy'
   | 'stopped' // the user stopped it (an evaluation, between engine calls)
   | 'internal';

@@ -9,7 +9,6 @@ import { getPipeline } from './pipeline-cache.ts';
 export interface KernelSource {
   name: string;
   code: string; // WGSL; binding 0 is a uniform block of u32 words (floats are bitcast), storage buffers from 1
-  workgroupSize: number; // invocations per workgroup along x (for grid helpers)
   entryPoint?: string; // default 'main'
   constants?: Record<string, number>; // WGSL `override` values
 }
@@ -105,7 +104,8 @@ export const f32 = (x: number): Word => ({ f32: x });
 
 const MAX_GROUPS = 65535;
 
-/** Workgroups for n invocations of a 1-D kernel, folded into 2-D when n exceeds the per-dimension limit. */
+/** Workgroups for n invocations of a 1-D kernel of `workgroupSize` (its WGSL @workgroup_size), folded into 2-D
+ *  when n exceeds the per-dimension limit. */
 export function grid(n: number, workgroupSize: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(n / workgroupSize));
   if (groups <= MAX_GROUPS) return [groups, 1, 1];

@@ -71,12 +71,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 
 export const ACTIVATION_KERNELS: KernelSource[] = [
-  { name: 'geluForward', code: geluForward, workgroupSize: WG },
-  { name: 'geluBackward', code: geluBackward, workgroupSize: WG },
-  { name: 'swigluForward', code: gatedForward('silu'), workgroupSize: WG },
-  { name: 'swigluBackward', code: gatedBackward('silu'), workgroupSize: WG },
-  { name: 'gegluForward', code: gatedForward('gelu'), workgroupSize: WG },
-  { name: 'gegluBackward', code: gatedBackward('gelu'), workgroupSize: WG },
+  { name: 'geluForward', code: geluForward },
+  { name: 'geluBackward', code: geluBackward },
+  { name: 'swigluForward', code: gatedForward('silu') },
+  { name: 'swigluBackward', code: gatedBackward('silu') },
+  { name: 'gegluForward', code: gatedForward('gelu') },
+  { name: 'gegluBackward', code: gatedBackward('gelu') },
 ];
 
 export function geluForwardOp(p: ProgramBuilder, y: GPUBuffer, x: GPUBuffer, n: number): void {

@@ -398,11 +398,11 @@ export const ATTENTION_KERNELS_ANY_HEAD_DIM = (): KernelSource[] => attentionKer
 export function attentionKernels(headDim: number): KernelSource[] {
   if (headDim > MAX_HEAD_DIM) throw new Error(`head_dim=${headDim} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);
   return [
-    { name: 'attentionForward', code: forwardWgsl(headDim), workgroupSize: WG },
-    { name: 'attentionDelta', code: deltaWgsl, workgroupSize: WG },
-    { name: 'attentionDq', code: dqWgsl(headDim), workgroupSize: WG },
-    { name: 'attentionDkv', code: keyGradWgsl(headDim, false), workgroupSize: WG },
-    { name: 'attentionDprefix', code: keyGradWgsl(headDim, true), workgroupSize: WG },
+    { name: 'attentionForward', code: forwardWgsl(headDim) },
+    { name: 'attentionDelta', code: deltaWgsl },
+    { name: 'attentionDq', code: dqWgsl(headDim) },
+    { name: 'attentionDkv', code: keyGradWgsl(headDim, false) },
+    { name: 'attentionDprefix', code: keyGradWgsl(headDim, true) },
   ];
 }
 

@@ -54,7 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   }
 }`;
 
-export const CROSSENTROPY_KERNELS: KernelSource[] = [{ name: 'crossEntropy', code: wgsl, workgroupSize: 1 }];
+export const CROSSENTROPY_KERNELS: KernelSource[] = [{ name: 'crossEntropy', code: wgsl }];
 
 /** losses (R) from logits (R, V); with `grad`, logits become d loss / d logits. */
 export function crossEntropy(p: ProgramBuilder, losses: GPUBuffer, logits: GPUBuffer, targets: GPUBuffer, dyn: GPUBuffer, R: number, V: number, grad: boolean): void {

@@ -112,16 +112,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 }`;
 
 export const EMBEDDING_KERNELS: KernelSource[] = [
-  { name: 'embed', code: embedWgsl('f32'), workgroupSize: WG },
-  { name: 'promptGrad', code: promptGradWgsl, workgroupSize: WG },
-  { name: 'gatherRows', code: gatherWgsl, workgroupSize: WG },
-  { name: 'scatterRows', code: scatterWgsl, workgroupSize: WG },
-  { name: 'fill', code: fillWgsl, workgroupSize: WG },
-  { name: 'copy', code: copyWgsl, workgroupSize: WG },
+  { name: 'embed', code: embedWgsl('f32') },
+  { name: 'promptGrad', code: promptGradWgsl },
+  { name: 'gatherRows', code: gatherWgsl },
+  { name: 'scatterRows', code: scatterWgsl },
+  { name: 'fill', code: fillWgsl },
+  { name: 'copy', code: copyWgsl },
 ];
 
 /** The gather reading E and wpe as packed halves (weight-storage.ts). */
-export const EMBEDDING_F16_KERNELS: KernelSource[] = [{ name: variantName('embed', 'f16'), code: embedWgsl('f16'), workgroupSize: WG }];
+export const EMBEDDING_F16_KERNELS: KernelSource[] = [{ name: variantName('embed', 'f16'), code: embedWgsl('f16') }];
 
 export interface EmbedDims {
   B: number;

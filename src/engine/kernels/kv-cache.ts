@@ -116,11 +116,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
 export function kvCacheKernels(headDim: number, storage: WeightStorage = 'f32'): KernelSource[] {
   if (headDim > MAX_HEAD_DIM) throw new Error(`head_dim=${headDim} exceeds the attention kernel's limit of ${MAX_HEAD_DIM}`);
   return [
-    { name: 'embedStep', code: embedStepWgsl('f32'), workgroupSize: WG },
-    ...(storage === 'f16' ? [{ name: variantName('embedStep', 'f16'), code: embedStepWgsl('f16'), workgroupSize: WG }] : []),
-    { name: 'ropeStep', code: ropeStepWgsl, workgroupSize: WG },
-    { name: 'kvAppend', code: kvAppendWgsl, workgroupSize: WG },
-    { name: 'attentionStep', code: attentionStepWgsl(headDim), workgroupSize: WG },
+    { name: 'embedStep', code: embedStepWgsl('f32') },
+    ...(storage === 'f16' ? [{ name: variantName('embedStep', 'f16'), code: embedStepWgsl('f16') }] : []),
+    { name: 'ropeStep', code: ropeStepWgsl },
+    { name: 'kvAppend', code: kvAppendWgsl },
+    { name: 'attentionStep', code: attentionStepWgsl(headDim) },
   ];
 }
 

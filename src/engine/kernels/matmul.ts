@@ -270,21 +270,21 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
 }`;
 
 export const MATMUL_KERNELS: KernelSource[] = [
-  { name: 'matmulForward', code: matmulForwardWgsl('f32'), workgroupSize: 64 },
-  { name: 'matmulBackward', code: matmulBackwardWgsl('f32'), workgroupSize: 64 },
-  { name: 'matmulBackwardSplit', code: matmulBackwardSplitWgsl('f32'), workgroupSize: 64 },
-  { name: 'matmulNaive', code: naiveWgsl, workgroupSize: 64 },
-  { name: 'matvecForward', code: matvecWgsl('f32'), workgroupSize: 64 },
+  { name: 'matmulForward', code: matmulForwardWgsl('f32') },
+  { name: 'matmulBackward', code: matmulBackwardWgsl('f32') },
+  { name: 'matmulBackwardSplit', code: matmulBackwardSplitWgsl('f32') },
+  { name: 'matmulNaive', code: naiveWgsl },
+  { name: 'matvecForward', code: matvecWgsl('f32') },
 ];
 
 /** The workgroup-tiled forward and backward, compiled where matmulVariantFor says 'tiled'. */
 export const MATMUL_TILED_KERNELS: KernelSource[] = [
-  { name: 'matmulForwardTiled', code: matmulForwardTiledWgsl('f32'), workgroupSize: 64 },
-  { name: 'matmulBackwardTiled', code: matmulBackwardTiledWgsl('f32'), workgroupSize: 64 },
+  { name: 'matmulForwardTiled', code: matmulForwardTiledWgsl('f32') },
+  { name: 'matmulBackwardTiled', code: matmulBackwardTiledWgsl('f32') },
 ];
 export const MATMUL_TILED_F16_KERNELS: KernelSource[] = [
-  { name: variantName('matmulForwardTiled', 'f16'), code: matmulForwardTiledWgsl('f16'), workgroupSize: 64 },
-  { name: variantName('matmulBackwardTiled', 'f16'), code: matmulBackwardTiledWgsl('f16'), workgroupSize: 64 },
+  { name: variantName('matmulForwardTiled', 'f16'), code: matmulForwardTiledWgsl('f16') },
+  { name: variantName('matmulBackwardTiled', 'f16'), code: matmulBackwardTiledWgsl('f16') },
 ];
 
 /** Register-blocked kernels (every adapter) or workgroup-memory tiles (hardware GPUs), see the kernels' comments. */
@@ -306,10 +306,10 @@ const variantOf = (p: ProgramBuilder): MatmulVariant => (p.has('matmulForwardTil
 
 /** The same kernels reading W as packed halves (weight-storage.ts); the launchers pick them for half buffers. */
 export const MATMUL_F16_KERNELS: KernelSource[] = [
-  { name: variantName('matmulForward', 'f16'), code: matmulForwardWgsl('f16'), workgroupSize: 64 },
-  { name: variantName('matmulBackward', 'f16'), code: matmulBackwardWgsl('f16'), workgroupSize: 64 },
-  { name: variantName('matmulBackwardSplit', 'f16'), code: matmulBackwardSplitWgsl('f16'), workgroupSize: 64 },
-  { name: variantName('matvecForward', 'f16'), code: matvecWgsl('f16'), workgroupSize: 64 },
+  { name: variantName('matmulForward', 'f16'), code: matmulForwardWgsl('f16') },
+  { name: variantName('matmulBackward', 'f16'), code: matmulBackwardWgsl('f16') },
+  { name: variantName('matmulBackwardSplit', 'f16'), code: matmulBackwardSplitWgsl('f16') },
+  { name: variantName('matvecForward', 'f16'), code: matvecWgsl('f16') },
 ];
 
 export interface MatmulDims {

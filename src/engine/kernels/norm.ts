@@ -97,8 +97,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
 }`;
 
 export const NORM_KERNELS: KernelSource[] = [
-  { name: 'normForward', code: forwardWgsl, workgroupSize: 1 },
-  { name: 'normBackward', code: backwardWgsl, workgroupSize: 1 },
+  { name: 'normForward', code: forwardWgsl },
+  { name: 'normBackward', code: backwardWgsl },
 ];
 
 export interface NormDims {

@@ -31,7 +31,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   X[base + i + half] = x2 * c + x1 * s;
 }`;
 
-export const ROPE_KERNELS: KernelSource[] = [{ name: 'rope', code: ropeWgsl, workgroupSize: WG }];
+export const ROPE_KERNELS: KernelSource[] = [{ name: 'rope', code: ropeWgsl }];
 
 export interface RopeDims {
   rows: number; // B·S
