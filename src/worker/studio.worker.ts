@@ -7,7 +7,7 @@ import { clearModelCache, DEFAULT_HUB_ENDPOINT, hubModelFiles, httpModelFiles, p
 import { estimateGpuBytes, formatBytes } from '../engine/model/memory.ts';
 import { parseModelConfig } from '../engine/model/config.ts';
 import { checkpointBytes, checkpointParameters, KNOWN_CHECKPOINTS } from '../engine/io/known-checkpoints.ts';
-import type { ModelWeights, Tensor } from '../engine/model/weights.ts';
+import { countParameters } from '../engine/model/weights.ts';
 import { TuningSession } from '../tuning/session.ts';
 import { SNIPPET_FILE, transformersJsSnippet } from '../tuning/export/transformers-js-snippet.ts';
 import type { ModelLocation } from '../tuning/export/transformers-js-run.ts';
@@ -15,14 +15,15 @@ import { parseDataset } from '../tuning/data/parse.ts';
 import { checkTemplate } from '../tuning/data/template.ts';
 import { dataWarnings, detectTask, splitExamples } from '../tuning/data/prepare.ts';
 import type { EvaluationReport } from '../tuning/evaluate.ts';
-import type { TrainerState } from '../tuning/trainer.ts';
+import { RunRate, secondsLeft } from '../tuning/run-rate.ts';
+import { trainRecovering } from '../tuning/train-recovering.ts';
 import type { MetaInit } from '../tuning/meta/init-file.ts';
 import { metaRunConfig } from '../tuning/meta/meta-session.ts';
 import type {
   DatasetSpec, DatasetSummary, DeviceStatus, EvalReport, EvalSide, InitSummary, ModelInfo, ModelSource, RunOutcome, StepMetrics, StudioEvent,
   StudioEventListener, StudioWorkerApi, TrainConfig,
 } from './protocol.ts';
-import { asStudioError, StudioError } from './errors.ts';
+import { asStudioError, guarded, StudioError } from './errors.ts';
 import { EvaluationStopped } from '../tuning/evaluate.ts';
 
 let listener: StudioEventListener | null = null;
@@ -33,8 +34,7 @@ let deviceLost = false;
 let lastSpec: DatasetSpec | null = null;
 let pendingSteps: StepMetrics[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
-let runStarted = 0;
-let runTokens = 0;
+let runRate = new RunRate();
 /** How the last run ended: the phase shown again after an evaluation. */
 let lastRunPhase: 'done' | 'stopped' | 'failed' = 'done';
 /** The virtual tokens a dataset is checked for when the request does not say (PEFT's usual 16–32). */
@@ -45,18 +45,8 @@ const emit = (event: StudioEvent) => listener?.(event);
 const session = new TuningSession({
   onStatus: (message) => emit({ type: 'model-status', message }),
   onStep: (r) => {
-    runTokens += r.tokens;
-    const elapsed = (performance.now() - runStarted) / 1000;
-    const total = session.trainer?.config.steps ?? r.step;
-    const stepsPerSecond = r.step / Math.max(elapsed, 1e-3);
-    pendingSteps.push({
-      step: r.step,
-      loss: r.loss,
-      learningRate: r.learningRate,
-      stepsPerSecond,
-      tokensPerSecond: runTokens / Math.max(elapsed, 1e-3),
-      secondsLeft: (total - r.step) / Math.max(stepsPerSecond, 1e-6),
-    });
+    const rate = runRate.step(r.step, session.trainer?.config.steps ?? r.step, r.tokens);
+    pendingSteps.push({ step: r.step, loss: r.loss, learningRate: r.learningRate, ...rate });
     // A chart cannot show more than a few updates a second: batch them.
     flushTimer ??= setTimeout(flushSteps, 250);
   },
@@ -87,18 +77,6 @@ async function device(): Promise<GpuContext> {
   });
   emit({ type: 'device', status: { kind: 'ready', adapter: ctx.adapter } });
   return ctx;
-}
-
-/** Parameters from shapes (a streamed model keeps only its embeddings on the host). */
-function countParameters(w: ModelWeights): number {
-  const n = (t: Tensor | undefined) => (t ? t.shape.reduce((a, d) => a * d, 1) : 0);
-  const lin = (x: { weight: Tensor; bias?: Tensor } | undefined) => n(x?.weight) + n(x?.bias);
-  const layers = w.layers.reduce(
-    (a, l) => a + lin(l.norm1) + lin(l.q) + lin(l.k) + lin(l.v) + lin(l.o) + n(l.qNorm) + n(l.kNorm) + lin(l.norm2) + lin(l.gate) + lin(l.up) + lin(l.down) +
-      lin(l.postAttnNorm) + lin(l.postMlpNorm),
-    0,
-  );
-  return n(w.embed) + n(w.positions) + (w.lmHead === w.embed ? 0 : n(w.lmHead)) + layers + lin(w.finalNorm);
 }
 
 /** Where transformers.js finds the model's files (onnx/model.onnx included); null for a picked folder. */
@@ -135,8 +113,7 @@ function evalProgress(side: 'untuned' | 'tuned'): (done: number, total: number) 
   const t0 = performance.now();
   emit({ type: 'eval-progress', side, done: 0, total: 0, secondsLeft: null });
   return (done, total) => {
-    const elapsed = (performance.now() - t0) / 1000;
-    emit({ type: 'eval-progress', side, done, total, secondsLeft: done > 0 ? (elapsed / done) * (total - done) : null });
+    emit({ type: 'eval-progress', side, done, total, secondsLeft: secondsLeft((performance.now() - t0) / 1000, done, total) });
   };
 }
 
@@ -191,9 +168,7 @@ async function exclusive<T>(work: () => Promise<T>): Promise<T> {
   if (busy()) throw new StudioError('busy', 'A run is in progress: stop it first.');
   metaBusy = true;
   try {
-    return await work();
-  } catch (e) {
-    throw asStudioError(e, 'bad-input');
+    return await guarded(work)();
   } finally {
     metaBusy = false;
   }
@@ -285,32 +260,27 @@ const api: StudioWorkerApi = {
     // Refused before the run starts (no 'training' phase, no steps): the sentences say what to change.
     const problems = session.trainProblems(config);
     if (problems.length > 0) throw new StudioError('bad-input', `These settings cannot train: ${problems.join('; ')}.`);
-    runStarted = performance.now();
-    runTokens = 0;
+    runRate = new RunRate();
     emit({ type: 'phase', phase: 'training', message: 'training' });
-    let resumeFrom: TrainerState | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const outcome = await session.train(config, resumeFrom);
-        flushSteps();
-        const phase = outcome.phase === 'diverged' ? 'failed' : outcome.phase === 'stopped' ? 'stopped' : 'done';
-        lastRunPhase = phase;
-        emit({ type: 'phase', phase, message: outcome.reason });
-        return { phase, steps: outcome.steps, finalLoss: outcome.finalLoss, reason: outcome.reason };
-      } catch (e) {
-        // A lost device: start a new one, reload the model, and resume from the last checkpoint (once).
-        if (deviceLost && attempt === 0 && lastLoad) {
+    try {
+      const outcome = await trainRecovering(session, config, {
+        deviceLost: () => deviceLost && lastLoad !== null,
+        onResume: (step) => emit({ type: 'phase', phase: 'training', message: `GPU device lost; resuming from step ${step}` }),
+        reload: async () => {
           deviceLost = false;
-          resumeFrom = session.checkpoint ?? undefined;
-          emit({ type: 'phase', phase: 'training', message: `GPU device lost; resuming from step ${resumeFrom?.step ?? 0}` });
-          await api.loadModel(lastLoad.source, { cpuFallback: lastLoad.cpuFallback });
-          continue;
-        }
-        flushSteps();
-        lastRunPhase = 'failed';
-        emit({ type: 'phase', phase: 'failed', message: (e as Error).message });
-        throw asStudioError(e, 'internal');
-      }
+          await api.loadModel(lastLoad!.source, { cpuFallback: lastLoad!.cpuFallback });
+        },
+      });
+      flushSteps();
+      const phase = outcome.phase === 'diverged' ? 'failed' : outcome.phase === 'stopped' ? 'stopped' : 'done';
+      lastRunPhase = phase;
+      emit({ type: 'phase', phase, message: outcome.reason });
+      return { phase, steps: outcome.steps, finalLoss: outcome.finalLoss, reason: outcome.reason };
+    } catch (e) {
+      flushSteps();
+      lastRunPhase = 'failed';
+      emit({ type: 'phase', phase: 'failed', message: (e as Error).message });
+      throw asStudioError(e, 'internal');
     }
   },
 
@@ -345,25 +315,17 @@ const api: StudioWorkerApi = {
     }
   },
 
-  async generate(input, options) {
-    try {
-      // Both sides draw with the same seed, so a difference comes from the prompt, not from the dice.
-      const sampling = { temperature: options.temperature, topK: options.topK, seed: options.seed ?? 0 };
-      const base = await session.generate(input, options.maxTokens, {}, sampling);
-      const extras = session.tunedExtras();
-      return { base, tuned: extras ? await session.generate(input, options.maxTokens, extras, sampling) : null };
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+  generate: guarded(async (input, options) => {
+    // Both sides draw with the same seed, so a difference comes from the prompt, not from the dice.
+    const sampling = { temperature: options.temperature, topK: options.topK, seed: options.seed ?? 0 };
+    const base = await session.generate(input, options.maxTokens, {}, sampling);
+    const extras = session.tunedExtras();
+    return { base, tuned: extras ? await session.generate(input, options.maxTokens, extras, sampling) : null };
+  }),
 
-  async inspect(topK) {
-    try {
-      return session.nearestTokens(topK);
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+  inspect: guarded(async (topK) => {
+    return session.nearestTokens(topK);
+  }),
 
   async exportResult(kind) {
     try {
@@ -396,23 +358,15 @@ const api: StudioWorkerApi = {
     }
   },
 
-  async importCheckpoint(bytes) {
-    try {
-      const state = session.importCheckpoint(bytes);
-      return { steps: state.step, method: state.options };
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+  importCheckpoint: guarded(async (bytes) => {
+    const state = session.importCheckpoint(bytes);
+    return { steps: state.step, method: state.options };
+  }),
 
-  async importAdapter(files) {
+  importAdapter: guarded(async (files) => {
     if (busy()) throw new StudioError('busy', 'A run is in progress: stop it before importing an adapter.');
-    try {
-      return session.importAdapter(files);
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+    return session.importAdapter(files);
+  }),
 
   metaTrain(req) {
     return exclusive(async () => {
@@ -437,22 +391,14 @@ const api: StudioWorkerApi = {
     });
   },
 
-  async addInit(bytes) {
-    try {
-      return initSummary(session.addInit(bytes));
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+  addInit: guarded(async (bytes) => {
+    return initSummary(session.addInit(bytes));
+  }),
 
-  async exportInit(name) {
-    try {
-      const file = session.initFile(name);
-      return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
-    } catch (e) {
-      throw asStudioError(e, 'bad-input');
-    }
-  },
+  exportInit: guarded(async (name) => {
+    const file = session.initFile(name);
+    return Comlink.transfer(file, [file.bytes.buffer as ArrayBuffer]);
+  }),
 
   compareBaselines(request) {
     return exclusive(async () => {

@@ -37,6 +37,21 @@ export interface ModelWeights {
 }
 
 /** Projection weights of the transformer blocks (the "4 × params × tokens" FLOP budget counts these). */
+/** Every parameter of the model, from the tensors' shapes (a model streamed to the GPU keeps only its embeddings'
+ *  data on the host, but every shape): embeddings, each layer's projections, norms and biases, the final norm, and
+ *  the head unless it is tied to the embeddings. */
+export function countParameters(w: ModelWeights): number {
+  const n = (t: Tensor | undefined) => (t ? t.shape.reduce((a, d) => a * d, 1) : 0);
+  const lin = (x: { weight: Tensor; bias?: Tensor } | undefined) => n(x?.weight) + n(x?.bias);
+  const layers = w.layers.reduce(
+    (a, l) =>
+      a + lin(l.norm1) + lin(l.q) + lin(l.k) + lin(l.v) + lin(l.o) + n(l.qNorm) + n(l.kNorm) + lin(l.norm2) + lin(l.gate) + lin(l.up) + lin(l.down) +
+      lin(l.postAttnNorm) + lin(l.postMlpNorm),
+    0,
+  );
+  return n(w.embed) + n(w.positions) + (w.lmHead === w.embed ? 0 : n(w.lmHead)) + layers + lin(w.finalNorm);
+}
+
 export function countLayerParameters(w: ModelWeights): number {
   return w.layers.reduce((a, l) => a + [l.q, l.k, l.v, l.o, l.up, l.down, ...(l.gate ? [l.gate] : [])].reduce((b, x) => b + x.weight.data.length, 0), 0);
 }
