@@ -100,3 +100,53 @@ test('what was typed survives a reload, a full storage is named and the studio k
   await expect(app.train.blocked).toContainText('0.0o3');
   expect(pageErrors).toEqual([]);
 });
+
+test('a 50,000-row, 5 MB table is shown, checked, scrolled to row 40,000, answers typing, and kept through a reload; past the limit, a sentence', async ({ page }) => {
+  test.setTimeout(600_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const app = new StudioPage(page);
+  await app.open();
+  await app.waitForModel();
+  const review = (i: number) => `"Review ${i}: an evening at the cinema, ${i % 3 ? 'long, slow and' : 'brisk and'} ${i % 2 ? 'wonderful' : 'dreadful'} from start to finish, said the critic"`;
+  const csv = ['input,output', ...Array.from({ length: 50_000 }, (_, i) => `${review(i + 1)},${i % 2 ? 'negative' : 'positive'}`)].join('\n');
+  expect(csv.length).toBeGreaterThan(5_000_000);
+
+  // Parsed and checked in the worker; only the rows in view are in the page.
+  await app.data.uploadFile('reviews.csv', csv);
+  await expect(app.data.table).toHaveAttribute('data-rows', '50000', { timeout: 300_000 });
+  await app.waitFor('the table to be checked', (s) => s.datasetCounts?.source === 'table' && !s.validating && s.datasetOk === true, 300_000);
+  await expect(app.data.summary).toHaveAttribute('data-train', '40000');
+  expect(await page.locator('[data-testid^="data.row-"]').count()).toBeLessThan(100);
+
+  // Row 40,000 by "Go to row", the last one by scrolling.
+  await page.getByTestId('data.go-to-row').fill('40000');
+  await page.getByTestId('data.go-to-row-go').click();
+  await expect(app.data.cell(39_999, 'input')).toHaveValue(/^Review 40000:/);
+  await app.data.cell(39_999, 'output').fill('positive, edited');
+  await page.getByTestId('data.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(app.data.cell(49_999, 'input')).toHaveValue(/^Review 50000:/);
+
+  // Typing in the template is answered at once; the worker's check of every row follows.
+  await app.data.template.fill('Review: {input}\nCode:');
+  await app.data.template.press('End');
+  await app.data.template.pressSequentially(' word');
+  await expect(app.data.template).toHaveValue('Review: {input}\nCode: word');
+  await expect(app.data.preview).toContainText('Code: word', { timeout: 300_000 });
+
+  // The table, with its edit, is there again after a reload.
+  await app.waitForSaved();
+  await page.reload();
+  await page.waitForFunction(() => window.__studio !== undefined);
+  await expect(app.data.table).toHaveAttribute('data-rows', '50000');
+  await page.getByTestId('data.go-to-row').fill('40000');
+  await page.getByTestId('data.go-to-row-go').click();
+  await expect(app.data.cell(39_999, 'output')).toHaveValue('positive, edited');
+
+  // Past the limit: one sentence, and the table stays as it was.
+  await app.waitForModel();
+  await app.data.uploadFile('too-many.csv', 'input,output\n' + 'a,b\n'.repeat(100_001));
+  await expect(app.data.requestError).toContainText('too-many.csv has more than 100,000 rows; the studio takes up to 100,000');
+  await expect(app.data.table).toHaveAttribute('data-rows', '50000');
+  expect(pageErrors).toEqual([]);
+});

@@ -91,17 +91,33 @@ export async function restoreProject(): Promise<Restored> {
   }
 }
 
-/** Writes every entry and deletes every key in one transaction; a write that throws aborts the others with it. */
+/** Writes every entry and deletes every key in one transaction; a write that throws aborts the others with it.
+ *  Each write is issued when the one before it has landed: the transaction stays open, and the page's thread gets
+ *  a breath between two chunks of a large table (each write copies its value on the spot). */
 function commit(entries: [string, unknown][], deletes: string[]): Promise<void> {
   return store('readwrite', (s) => {
-    try {
-      for (const [k, v] of entries) s.put(v, k);
-      for (const k of deletes) s.delete(k);
-    } catch (e) {
-      s.transaction.abort();
-      throw e;
-    }
-    return promisifyRequest(s.transaction);
+    const tx = s.transaction;
+    let thrown: unknown = null;
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onabort = tx.onerror = () => reject(thrown ?? tx.error ?? new DOMException('The save was cut short.', 'AbortError'));
+    });
+    let i = 0;
+    const next = (): void => {
+      try {
+        if (i < entries.length) {
+          const [k, v] = entries[i++];
+          s.put(v, k).onsuccess = next;
+          return;
+        }
+        for (const k of deletes) s.delete(k);
+      } catch (e) {
+        thrown = e;
+        tx.abort();
+      }
+    };
+    next();
+    return done;
   });
 }
 

@@ -1,33 +1,10 @@
-// The data table is the source of truth: it travels to the worker as CSV text (input,output columns, written
-// by papaparse so quotes, commas and newlines in cells survive). Imported files become table rows here only
-// after the worker has accepted them (its parser owns the line-numbered errors).
+// The data table is the source of truth: it travels to the worker as CSV text (../worker/table-csv.ts). Imported
+// files become table rows in the worker, from the parse that checked them; the readers here serve a sample opened
+// before any model (a first visit) and a table carried in a shared link.
 import Papa from 'papaparse';
 import type { DataRow } from './project.ts';
 
-export const TABLE_FILE_NAME = 'table.csv';
-
-/** True when some row carries a split ("train" / "validation"): the table then has a split column. */
-export function hasSplitColumn(rows: DataRow[]): boolean {
-  return rows.some((r) => (r.split ?? '').trim() !== '');
-}
-
-export function rowsToCsv(rows: DataRow[]): string {
-  const kept = rows.filter((r) => r.input.trim() !== '' || r.output.trim() !== '');
-  if (hasSplitColumn(rows))
-    return Papa.unparse({ fields: ['input', 'output', 'split'], data: kept.map((r) => [r.input, r.output, r.split ?? '']) }, { newline: '\n' });
-  return Papa.unparse({ fields: ['input', 'output'], data: kept.map((r) => [r.input, r.output]) }, { newline: '\n' });
-}
-
-/** The CSV line (1-based, header = line 1) a table row is written to, for mapping errors back onto rows. */
-export function tableLineToRow(rows: DataRow[], line: number): number | null {
-  let written = 1;
-  for (let i = 0; i < rows.length; i++) {
-    if (rows[i].input.trim() === '' && rows[i].output.trim() === '') continue;
-    written++;
-    if (written === line) return i;
-  }
-  return null;
-}
+export { hasSplitColumn, rowsToCsv, TABLE_FILE_NAME, tableLines, tableLineToRow } from '../worker/table-csv.ts';
 
 const INPUT_KEYS = ['input', 'text', 'sentence', 'question', 'prompt'];
 const OUTPUT_KEYS = ['output', 'label', 'target', 'answer', 'completion'];
@@ -70,15 +47,23 @@ export function pastedFileName(text: string): string {
   return first.includes('\t') && !first.includes(',') ? 'pasted.tsv' : 'pasted.csv';
 }
 
-/** The most the studio takes in one table: every row is an editable line of the page and is sent to the worker on
- *  each edit, so beyond this the tab stops answering (a 50,000-row CSV froze it for 23 s). The CLI has no limit. */
-export const MAX_TABLE_ROWS = 5000;
-export const MAX_TABLE_BYTES = 2_000_000;
+/** The most the studio takes in one table. Parsing and tokenising run in the worker and the table draws only the rows
+ *  in view, so what is left on the page's thread grows with the table: copying the rows to the worker and into
+ *  IndexedDB after an edit, and the worker's check of every row after a template change (README, "Large tables").
+ *  At 100,000 rows / 10 MB those stay under a second or so on a slow machine; beyond, the command line has no limit. */
+export const MAX_TABLE_ROWS = 100_000;
+export const MAX_TABLE_BYTES = 10_000_000;
+
+/** Null when `size` (characters or bytes) is within the limit, else the sentence that says so. */
+export function bytesProblem(size: number, name: string): string | null {
+  if (size <= MAX_TABLE_BYTES) return null;
+  return `${name} is ${(size / 1e6).toFixed(1)} MB; the studio takes tables up to ${MAX_TABLE_BYTES / 1e6} MB and ${MAX_TABLE_ROWS.toLocaleString()} rows. Use a sample of it here, or train on the whole file with the command line (npm run train -- --data FILE).`;
+}
 
 /** Null when `text` is small enough for the table, else the sentence that says so. */
 export function sizeProblem(text: string, name: string): string | null {
-  if (text.length > MAX_TABLE_BYTES)
-    return `${name} is ${(text.length / 1e6).toFixed(1)} MB; the studio takes tables up to ${MAX_TABLE_BYTES / 1e6} MB and ${MAX_TABLE_ROWS.toLocaleString()} rows. Use a sample of it here, or train on the whole file with the command line (npm run train -- --data FILE).`;
+  const bytes = bytesProblem(text.length, name);
+  if (bytes) return bytes;
   let lines = 0;
   for (let i = text.indexOf('\n'); i !== -1 && lines <= MAX_TABLE_ROWS + 1; i = text.indexOf('\n', i + 1)) lines++;
   if (lines > MAX_TABLE_ROWS + 1)

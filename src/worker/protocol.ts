@@ -11,6 +11,7 @@ import type { TextScores } from '../tuning/metrics/generation.ts';
 import type { CvResult, CvRun, MetricSummary } from '../tuning/cross-validate.ts';
 import type { CurveRun, LearningCurveResult } from '../tuning/learning-curve.ts';
 import type { BrittlenessResult, BrittlenessRow, TemplateVariant } from '../tuning/brittleness.ts';
+import type { TableRow, TableRowChange } from './table-csv.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 export type { BaselineRequest, BaselineRow, BaselineRowId };
@@ -82,6 +83,9 @@ export interface CheckpointChoice {
 }
 
 // ── data ─────────────────────────────────────────────────────────────────────────────────────────────────
+/** A check of the table the worker keeps (setTable): a DatasetSpec without the text. */
+export type TableCheckSpec = Omit<DatasetSpec, 'text' | 'fileName'>;
+
 export interface DatasetSpec {
   text: string; // the file's contents or the pasted table
   fileName: string; // decides the format by extension (.csv .tsv .jsonl); 'pasted.csv' for pasted text
@@ -311,6 +315,15 @@ export interface StudioWorkerApi {
   knownCheckpoints(): Promise<CheckpointChoice[]>;
   clearModelCache(): Promise<void>;
   setDataset(spec: DatasetSpec): Promise<DatasetSummary>;
+  /** Checks a file or pasted text like setDataset and, when it has no errors, answers its rows for the table: the
+   *  page never parses a large file itself. */
+  importDataset(spec: DatasetSpec): Promise<{ summary: DatasetSummary; rows: TableRow[] | null }>;
+  /** The table's rows, kept by the worker, so a template or split change checks them without sending them again:
+   *  all of them, or the rows an edit changed (the table keeps its length). */
+  setTable(rows: TableRow[]): Promise<void>;
+  patchTable(changes: TableRowChange[]): Promise<void>;
+  /** setDataset on the kept table (written as CSV: line numbers map back through tableLineToRow). */
+  checkTable(spec: TableCheckSpec): Promise<DatasetSummary>;
   train(config: TrainConfig): Promise<RunOutcome>;
   pause(): Promise<void>;
   resume(): Promise<void>;

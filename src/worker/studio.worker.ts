@@ -24,6 +24,7 @@ import type {
   StudioEventListener, StudioWorkerApi, TrainConfig,
 } from './protocol.ts';
 import { asStudioError, guarded, StudioError } from './errors.ts';
+import { rowsToCsv, TABLE_FILE_NAME, type TableRow } from './table-csv.ts';
 import { EvaluationStopped } from '../tuning/evaluate.ts';
 
 let listener: StudioEventListener | null = null;
@@ -131,6 +132,16 @@ function summaryOf(d: ReturnType<TuningSession['setDataset']>): DatasetSummary {
     preview: d.preview,
     rows: { chatTemplate: d.chatTemplate, chatAvailable: session.tokenizer?.chat != null, bos: d.recipe.bos, rule: d.recipe.prompt_special_tokens.rule },
   };
+}
+
+/** The table the page last sent (setTable / patchTable) and its CSV, written once per change. */
+let table: { rows: TableRow[]; csv: string | null } = { rows: [], csv: null };
+
+function checkDataset(spec: DatasetSpec): DatasetSummary {
+  if (!session.lm) return parseOnlySummary(spec);
+  const d = session.setDataset(spec, spec.virtualTokens ?? DEFAULT_VIRTUAL_TOKENS);
+  if (d.ok) lastSpec = spec;
+  return summaryOf(d);
 }
 
 /** Without a model the data can still be checked line by line; tokenising waits for the model. */
@@ -248,10 +259,32 @@ const api: StudioWorkerApi = {
   },
 
   async setDataset(spec): Promise<DatasetSummary> {
-    if (!session.lm) return parseOnlySummary(spec);
-    const d = session.setDataset(spec, spec.virtualTokens ?? DEFAULT_VIRTUAL_TOKENS);
-    if (d.ok) lastSpec = spec;
-    return summaryOf(d);
+    return checkDataset(spec);
+  },
+
+  async importDataset(spec) {
+    const summary = checkDataset(spec);
+    if (!summary.ok) return { summary, rows: null };
+    // The rows as the check read them (a split written "val" arrives as "validation").
+    const rows = parseDataset(spec.text, spec.fileName).examples.map(({ input, output, split }): TableRow => (split ? { input, output, split } : { input, output }));
+    // They become the table: the page takes them as they are, so it need not send them back (importedTable()).
+    table = { rows, csv: null };
+    return { summary, rows };
+  },
+
+  async setTable(rows) {
+    table = { rows, csv: null };
+  },
+
+  async patchTable(changes) {
+    const rows = [...table.rows];
+    for (const c of changes) if (c.index >= 0 && c.index < rows.length) rows[c.index] = c.row;
+    table = { rows, csv: null };
+  },
+
+  async checkTable(spec) {
+    table.csv ??= rowsToCsv(table.rows);
+    return checkDataset({ ...spec, text: table.csv, fileName: TABLE_FILE_NAME });
   },
 
   async train(config: TrainConfig): Promise<RunOutcome> {

@@ -1,19 +1,21 @@
 // Data requests: validate the table (debounced while the user types), import pasted text, an uploaded file or a
-// sample dataset. Imports go to the worker as they are, so its errors point at the user's own lines; only an
-// accepted import replaces the table, and rejected text stays in the paste area to be fixed.
-import type { DatasetChoice, DatasetSpec, DatasetSummary } from '../../worker/protocol.ts';
+// sample dataset. Imports go to the worker as they are, so its errors point at the user's own lines, and it answers
+// the rows for the table (the page never parses a large file); only an accepted import replaces the table, and
+// rejected text stays in the paste area to be fixed. The worker keeps the table's rows: a template or split change
+// sends none of them, an edit sends the rows it changed.
+import type { DatasetChoice, DatasetSpec, DatasetSummary, TableCheckSpec } from '../../worker/protocol.ts';
+import type { TableRowChange } from '../../worker/table-csv.ts';
 import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
+import type { DataRow } from '../project.ts';
 import { patch, updateProject, useStudio } from '../store.ts';
-import { binaryKind, pastedFileName, rowsFromText, rowsToCsv, sizeProblem, TABLE_FILE_NAME } from '../table-csv.ts';
+import { binaryKind, bytesProblem, MAX_TABLE_BYTES, pastedFileName, rowsFromText, sizeProblem } from '../table-csv.ts';
 
 let requestSeq = 0;
 
-async function send(text: string, fileName: string, template: string, source: string): Promise<DatasetSummary | null> {
+function checkSpec(template: string): TableCheckSpec {
   const { project } = useStudio.getState();
-  const spec: DatasetSpec = {
-    text,
-    fileName,
+  return {
     template,
     validationFraction: project.validationFraction,
     seed: project.dataSeed,
@@ -21,23 +23,67 @@ async function send(text: string, fileName: string, template: string, source: st
     // Rows too long for the model are counted with the virtual tokens the method field says.
     virtualTokens: project.methodOptions[project.method].virtualTokens,
   };
+}
+
+/** Runs one worker check and shows its summary, unless a newer request (the user kept typing) answered first. */
+async function send<T extends { summary: DatasetSummary }>(ask: () => Promise<T>, source: string): Promise<T | null> {
   const seq = ++requestSeq;
   patch('data', { validating: true, error: null });
   try {
-    const summary = await studio.setDataset(spec);
-    // A newer request (the user kept typing) wins: drop stale replies.
-    if (seq === requestSeq) patch('data', { summary, summarySource: source, validating: false });
-    return summary;
+    const reply = await ask();
+    if (seq === requestSeq) patch('data', { summary: reply.summary, summarySource: source, validating: false });
+    return reply;
   } catch (e) {
     if (seq === requestSeq) patch('data', { validating: false, error: errorText(e) });
     return null;
   }
 }
 
-/** Sends the table (as CSV) with the current template and split; resolves with the worker's summary. */
+/** The table the worker holds; an edit that keeps the length and touches few rows goes as those rows only. */
+let sentRows: readonly DataRow[] | null = null;
+const MAX_PATCH_ROWS = 100;
+
+async function syncTable(rows: readonly DataRow[]): Promise<void> {
+  if (rows === sentRows) return;
+  let changes: TableRowChange[] | null = null;
+  if (sentRows && sentRows.length === rows.length) {
+    changes = [];
+    for (let i = 0; i < rows.length && changes.length <= MAX_PATCH_ROWS; i++) if (rows[i] !== sentRows[i]) changes.push({ index: i, row: rows[i] });
+  }
+  sentRows = rows;
+  try {
+    if (changes && changes.length <= MAX_PATCH_ROWS) await studio.patchTable(changes);
+    else await studio.setTable(rows as DataRow[]);
+  } catch (e) {
+    sentRows = null; // send it whole next time
+    throw e;
+  }
+}
+
+async function checkTableNow(): Promise<DatasetSummary | null> {
+  const reply = await send(async () => {
+    const { project } = useStudio.getState();
+    await syncTable(project.rows);
+    return { summary: await studio.checkTable(checkSpec(project.template)) };
+  }, 'table');
+  return reply?.summary ?? null;
+}
+
+// A check of 50,000 rows takes the worker seconds: while one runs, at most one more waits, shared by every caller
+// that comes meanwhile, and it reads the table and template when it starts, so typing never piles up checks.
+let running: Promise<unknown> = Promise.resolve();
+let queued: Promise<DatasetSummary | null> | null = null;
+
+/** Checks the table with the current template and split; resolves with the worker's summary (null on failure). */
 export function validateTable(): Promise<DatasetSummary | null> {
-  const { project } = useStudio.getState();
-  return send(rowsToCsv(project.rows), TABLE_FILE_NAME, project.template, 'table');
+  if (queued) return queued;
+  const next = running.then(() => {
+    queued = null;
+    return checkTableNow();
+  });
+  queued = next;
+  running = next.catch(() => undefined);
+  return next;
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -77,18 +123,14 @@ export async function importText(
   // answer is what the user asked for now (Train checks the table again anyway).
   clearTimeout(timer);
   patch('data', { importing: source });
-  const summary = await send(text, fileName, template, source);
+  const spec: DatasetSpec = { ...checkSpec(template), text, fileName };
+  const reply = await send(() => studio.importDataset(spec), source);
   patch('data', { importing: null });
-  if (summary === null || !summary.ok) return false;
-  let rows;
-  try {
-    rows = rowsFromText(text, fileName);
-  } catch (e) {
-    patch('data', { error: `Could not read ${fileName} into the table: ${errorText(e)}` });
-    return false;
-  }
-  // The table changes, so watchTable() re-checks it: the summary then describes the table itself.
-  updateProject({ rows, template, datasetId: options.datasetId ?? null, ...(options.fromPaste ? { pasteText: '' } : {}) });
+  if (reply === null || !reply.summary.ok || reply.rows === null) return false;
+  // The worker kept these rows as its table; the table changes, so watchTable() re-checks it (its tokens are
+  // remembered, so that is quick): the summary then describes the table itself.
+  sentRows = reply.rows;
+  updateProject({ rows: reply.rows, template, datasetId: options.datasetId ?? null, ...(options.fromPaste ? { pasteText: '' } : {}) });
   return true;
 }
 
@@ -101,6 +143,12 @@ export async function importFile(file: File): Promise<boolean> {
   const binary = binaryKind(new Uint8Array(await file.slice(0, 4096).arrayBuffer()));
   if (binary) {
     patch('data', { importing: null, error: `${file.name} is ${binary}, not a text table: upload a CSV, TSV or JSONL file.` });
+    return false;
+  }
+  // A file far past the limit is refused by its size, before it is read into the page.
+  const tooBig = file.size > 2 * MAX_TABLE_BYTES ? bytesProblem(file.size, file.name) : null;
+  if (tooBig) {
+    patch('data', { importing: null, error: tooBig });
     return false;
   }
   const text = await file.text();

@@ -5,7 +5,7 @@ import { ErrorLine } from '../components/ErrorLine.tsx';
 import { NumberField } from '../components/NumberField.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { updateProject, useStudio } from '../store.ts';
-import { hasSplitColumn, tableLineToRow } from '../table-csv.ts';
+import { hasSplitColumn, tableLines } from '../table-csv.ts';
 import { DataImport } from './DataImport.tsx';
 import { DataCounts, DataErrors, DataWarnings } from './DataSummaryView.tsx';
 import { mergeLabels } from '../actions/data.ts';
@@ -19,18 +19,20 @@ export function DataPanel() {
   const seed = useStudio((s) => s.project.dataSeed);
   const hasSplit = hasSplitColumn(rows);
   const { summary, summarySource } = data;
-  const rowOfLine = (line: number) => tableLineToRow(rows, line);
+  // The CSV line each table row went out on, mapped once per table (errors name lines; a large table may have many).
+  const lines = useMemo(() => tableLines(rows), [rows]);
+  const rowOfLine = (line: number) => lines.get(line) ?? null;
   // Rows the worker flagged, when its summary is about the table.
   const flagged = useMemo(() => {
     const m = new Map<number, string>();
     if (summary && summarySource === 'table') {
       for (const e of summary.errors) {
-        const r = tableLineToRow(rows, e.line);
-        if (r !== null) m.set(r, e.message);
+        const r = lines.get(e.line);
+        if (r !== undefined) m.set(r, e.message);
       }
     }
     return m;
-  }, [summary, summarySource, rows]);
+  }, [summary, summarySource, lines]);
   return (
     <Panel title="Data" id="data">
       <DataImport />

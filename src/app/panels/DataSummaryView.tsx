@@ -39,16 +39,18 @@ export function DataWarnings({ summary, onMerge }: { summary: DatasetSummary; on
   const warnings = summary.warnings ?? [];
   const merges = summary.merges ?? [];
   if (warnings.length === 0 && merges.length === 0) return null;
+  const shown = warnings.slice(0, 50); // a large JSONL file may warn on every line
   return (
     <div className="warn" data-testid="data.warnings" data-count={warnings.length}>
       <ul>
-        {warnings.map((w, i) => (
+        {shown.map((w, i) => (
           <li key={i} data-testid="data.warning" data-line={w.line}>
             {w.line > 0 ? `line ${w.line}: ` : ''}
             {withoutLinePrefix(w.message, w.line)}
           </li>
         ))}
       </ul>
+      {warnings.length > shown.length && <p className="hint">…and {warnings.length - shown.length} more.</p>}
       {onMerge &&
         merges.map((m) => (
           <button key={m.into} type="button" data-testid="data.merge-labels" onClick={() => onMerge(m)}>

@@ -19,6 +19,7 @@ export interface EncodeOptions {
   eosTokenId: number | null; // appended after the answer when set (free text); null for classification
   end?: number[]; // appended after the answer instead of eosTokenId (the chat template's end of turn)
   encodePrompt?: (text: string) => number[]; // the prompt's tokens (row-format.ts); default: tok.encode, no special tokens
+  encodeAnswer?: (text: string) => number[]; // the answer's tokens; default: tok.encode
   maxPositions: number; // N, the model's context
   virtualTokens: number; // P: they take positions 0..P-1 in both methods
 }
@@ -44,7 +45,8 @@ export function encodeExample(example: Example, tok: Tokenizer, options: EncodeO
   const output = example.output.trim();
   const text = renderTemplate(options.template, example.input);
   const prompt = options.encodePrompt ? options.encodePrompt(text) : tok.encode(text);
-  const answer = tok.encode(targetText(output, options.target ?? DEFAULT_TARGET_OPTIONS));
+  const answerText = targetText(output, options.target ?? DEFAULT_TARGET_OPTIONS);
+  const answer = options.encodeAnswer ? options.encodeAnswer(answerText) : tok.encode(answerText);
   const end = options.end ?? (options.eosTokenId === null ? [] : [options.eosTokenId]);
   const target = [...answer, ...end];
   return { input: example.input, output, prompt, target };

@@ -5,6 +5,7 @@
 import type { ModelConfig } from '../../engine/model/config.ts';
 import type { EncodedExample } from './encoded.ts';
 import { encodeExamples, type TooLongRow } from './encode.ts';
+import { cachedEncoder } from './encode-cache.ts';
 import { detectLabels, labelWarnings, type LabelCount, type LabelMerge, type TaskKind } from './labels.ts';
 import { parseDataset, type DatasetError, type RawExample } from './parse.ts';
 import { splitExamples } from './split.ts';
@@ -82,7 +83,9 @@ export function prepareDataset(req: DatasetRequest, tok: TextTokenizer, cfg: Mod
     target: targetOptions,
     eosTokenId: null, // `end` says what follows the answer
     end,
-    encodePrompt: (text: string) => encodePrompt(tok, text, chat.on),
+    // Remembered per tokenizer: a re-check after an edit tokenises only the rows that changed (encode-cache.ts).
+    encodePrompt: cachedEncoder(tok, chat.on ? 'prompt/chat' : 'prompt', (text: string) => encodePrompt(tok, text, chat.on)),
+    encodeAnswer: cachedEncoder(tok, 'answer', (text: string) => tok.encode(text)),
     maxPositions: cfg.maxPositions,
     virtualTokens,
   };
