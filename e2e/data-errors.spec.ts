@@ -78,23 +78,27 @@ test('what was typed survives a reload, a full storage is named and the studio k
   // Space again: the next change saves everything, and the message goes.
   await setStorage(null);
   await app.data.template.fill('Saved: {input}\nCode:');
+  await app.data.paste.fill('input,output\n"a saved draft",');
   await expect(saveProblem).toHaveCount(0);
   await app.waitForSaved();
 
-  // Storage gives out after the first write of a save: none of that save lands.
+  // Storage gives out after the first write of a save (the project's): none of that save lands, nor the next.
   await setStorage('cut:1');
+  await app.data.paste.fill('input,output\n"a draft typed while storage gave out",');
+  await expect(saveProblem).toBeVisible();
+  await app.waitForSaved();
   await app.data.uploadFile('six.csv', 'input,output\na,yes\nb,no\nc,yes\nd,no\ne,yes\nf,no\n');
   await expect(app.data.table).toHaveAttribute('data-rows', '6');
-  await expect(saveProblem).toBeVisible();
   await app.waitForSaved();
   await setStorage(null);
 
-  // The reload shows the last whole save: its template, its four rows, and the refused text, still refused.
+  // The reload shows the last whole save: its paste draft and four rows (the setup comes back from the URL hash),
+  // and the refused text, still refused.
   await page.reload();
   await page.waitForFunction(() => window.__studio !== undefined);
   await expect(app.data.table).toHaveAttribute('data-rows', '4');
   await expect(app.data.cell(3, 'input')).toHaveValue('bad');
-  await expect(app.data.template).toHaveValue('Saved: {input}\nCode:');
+  await expect(app.data.paste).toHaveValue('input,output\n"a saved draft",');
   await expect(app.method.hyper('learningRate')).toHaveValue('0.0o3');
   await expect(app.method.problem('hyper.learningRate')).toContainText('“0.0o3” is not accepted');
   await expect(app.train.blocked).toContainText('0.0o3');
