@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCheckpoint } from '../../tools/real-shapes/generate.ts';
 import { KNOWN_CHECKPOINTS } from '../../src/engine/io/known-checkpoints.ts';
-import { KV_CACHE_FILE, readKvCacheFile, SNIPPET_FILE } from '../../src/tuning/export/kv-cache.ts';
+import { KV_CACHE_FILE, keyName, SNIPPET_FILE } from '../../src/tuning/export/kv-cache.ts';
+import { readPromptCache } from '../../src/tuning/export/use-with-transformers-js.mjs';
 
 // The command line at real size: a checkpoint of SmolLM2-135M's exact shape (30 layers, vocabulary 49,152, BF16,
 // 269 MB, seeded random weights), written here, loaded from its folder by URL (never as one string), one step
@@ -35,9 +36,10 @@ describe('npm run train on a 135M-parameter checkpoint', () => {
     expect(progress.some((l) => l.evaluating === 'tuned' && l.done === 2 && l.total === 2)).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8')).token_dim).toBe(576);
     // The prompt as a key/value cache for SmolLM2-135M's shape (30 layers, 3 KV heads of 64), and the snippet.
-    const cache = readKvCacheFile(readFileSync(join(out, KV_CACHE_FILE)), { label: 'SmolLM2-135M', layers: 30, kvHeads: 3, headDim: 64 });
-    expect(cache.meta.num_virtual_tokens).toBe(4);
-    expect(cache.keys[29]).toHaveLength(3 * 4 * 64);
+    const shape = { num_hidden_layers: 30, num_attention_heads: 9, num_key_value_heads: 3, hidden_size: 576 };
+    const cache = readPromptCache(readFileSync(join(out, KV_CACHE_FILE)), shape);
+    expect(cache.positions).toBe(4);
+    expect(cache.tensors[keyName(29)].data).toHaveLength(3 * 4 * 64);
     expect(readFileSync(join(out, SNIPPET_FILE), 'utf8')).toContain('export async function generateWithPrompt');
   }, 900_000);
 });

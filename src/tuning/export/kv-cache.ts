@@ -4,12 +4,12 @@
 // `.value`, each [1, KVH, P, hd] (batch, kv heads, positions, head dim); keys are stored after RoPE (and the key
 // norm where the family has one), exactly what the model's own cache would hold after reading the virtual tokens,
 // so the text that follows takes positions P, P+1, ... and the attention mask must cover the P cached positions.
-// `__metadata__` says which checkpoint the cache belongs to; reading checks it against a model's shape, since a
-// cache from another checkpoint gives garbage, not an error.
+// `__metadata__` says which checkpoint the cache belongs to; the reader (use-with-transformers-js.mjs, the one users
+// get) checks it against a model's shape, since a cache from another checkpoint gives garbage, not an error.
 // Letters: L layers, P virtual tokens, KVH kv heads, hd head dim.
 import type { ModelConfig } from '../../engine/model/config.ts';
 import type { PromptCache } from '../../engine/model/generate.ts';
-import { parseSafetensors, writeSafetensors } from '../../engine/io/safetensors.ts';
+import { writeSafetensors } from '../../engine/io/safetensors.ts';
 
 export const KV_CACHE_FILE = 'kv-cache.safetensors';
 /** The ES module that loads the cache into transformers.js and generates with it (use-with-transformers-js.mjs). */
@@ -33,13 +33,6 @@ export interface KvCacheMeta {
   dtype: 'float32';
   /** How the text after the cache is built: row_format.json's recipe (template, special tokens, answer end). */
   row_format: string;
-}
-
-export class KvCacheError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KvCacheError';
-  }
 }
 
 /** Splits a model label `id@revision` (Hub) into its parts; other labels (the demo model, a folder) keep `main`. */
@@ -79,59 +72,4 @@ export function buildKvCacheFile(cache: PromptCache, cfg: ModelConfig, about: { 
     row_format: JSON.stringify(about.rowFormat ?? {}),
   };
   return writeSafetensors(tensors, meta);
-}
-
-export interface KvCacheFile {
-  meta: KvCacheMeta;
-  /** Per layer, [1, KVH, P, hd] head-major. */
-  keys: Float32Array[];
-  values: Float32Array[];
-}
-
-/** The model shape a cache must match, and its name for the message. */
-export interface CacheTarget {
-  label: string;
-  layers: number;
-  kvHeads: number;
-  headDim: number;
-}
-
-/** Reads a kv-cache file back; with `target`, refuses a cache made for a model of another shape, naming both. */
-export function readKvCacheFile(bytes: Uint8Array, target?: CacheTarget): KvCacheFile {
-  const file = parseSafetensors(bytes);
-  const m = file.metadata;
-  const data = (name: string) => file.tensor(name).data;
-  if (m.format !== KV_CACHE_FORMAT) throw new KvCacheError(`this is not a key/value cache exported by the studio (its metadata has no format "${KV_CACHE_FORMAT}")`);
-  const num = (k: keyof KvCacheMeta) => {
-    const v = Number(m[k]);
-    if (!Number.isInteger(v) || v < 0) throw new KvCacheError(`the cache's metadata ${k} is "${m[k]}", not a whole number`);
-    return v;
-  };
-  const meta: KvCacheMeta = {
-    format: KV_CACHE_FORMAT,
-    model_id: m.model_id ?? '',
-    revision: m.revision ?? '',
-    model_type: m.model_type ?? '',
-    method: m.method ?? '',
-    num_virtual_tokens: num('num_virtual_tokens'),
-    num_hidden_layers: num('num_hidden_layers'),
-    num_key_value_heads: num('num_key_value_heads'),
-    head_dim: num('head_dim'),
-    dtype: 'float32',
-    row_format: m.row_format ?? '{}',
-  };
-  if (target && (meta.num_hidden_layers !== target.layers || meta.num_key_value_heads !== target.kvHeads || meta.head_dim !== target.headDim))
-    throw new KvCacheError(
-      `this cache was exported for ${meta.model_id} (${meta.num_hidden_layers} layers, ${meta.num_key_value_heads} KV heads of ${meta.head_dim}), ` +
-        `but the model is ${target.label} (${target.layers} layers, ${target.kvHeads} KV heads of ${target.headDim}); export the cache from a prompt trained on this model`,
-    );
-  const shape = [1, meta.num_key_value_heads, meta.num_virtual_tokens, meta.head_dim];
-  const tensor = (name: string) => {
-    if (!file.header[name]) throw new KvCacheError(`the cache has no tensor ${name} (it says ${meta.num_hidden_layers} layers)`);
-    const got = file.shape(name);
-    if (got.join() !== shape.join()) throw new KvCacheError(`${name} is [${got.join(', ')}], expected [${shape.join(', ')}] from the cache's metadata`);
-    return data(name);
-  };
-  const layers = Array.from({ length: meta.num_hidden_layers }, (_, l) => l);
-  return { meta, keys: layers.map((l) => tensor(keyName(l))), values: layers.map((l) => tensor(valueName(l))) };
 }

@@ -53,8 +53,8 @@ export function readPromptCache(bytes, config) {
     if (name === '__metadata__') continue;
     if (info.dtype !== 'F32') throw new Error(`${name} is ${info.dtype}; the cache is float32`);
     const [begin, end] = info.data_offsets;
-    // A copy: the file's bytes need not be 4-byte aligned.
-    const values = new Float32Array(bytes.slice(data + begin, data + end).buffer);
+    // A copy (new Uint8Array(view) copies; a Node Buffer's slice would not): the data need not be 4-byte aligned.
+    const values = new Float32Array(new Uint8Array(bytes.subarray(data + begin, data + end)).buffer);
     tensors[name] = { dims: info.shape, data: values };
   }
   return { meta, positions: Number(meta.num_virtual_tokens), rowFormat: JSON.parse(meta.row_format || '{}'), tensors };
