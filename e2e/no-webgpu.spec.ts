@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config.ts';
+import { ExportPanel } from './pages/ExportPanel.ts';
 
 // The same page in a browser whose WebGPU is switched off: it must say so plainly, with what to do.
 test.use({
@@ -35,14 +36,8 @@ test('without WebGPU, Try it in transformers.js runs on WebAssembly and agrees w
   await train.click();
   const run = page.getByTestId('tjs.run');
   await expect(run).toBeEnabled({ timeout: 300_000 });
-  await page.getByTestId('tjs.input').fill('the staff felt brilliant and the trip was joyful');
-  await run.click();
-  const verdict = page.getByTestId('tjs.verdict');
-  await expect(verdict.or(page.getByTestId('tjs.error'))).toBeVisible({ timeout: 300_000 });
-  const failed = page.getByTestId('tjs.error');
-  expect((await failed.count()) > 0 ? await failed.textContent() : null).toBeNull();
-  await expect(verdict).toContainText('Same tokens: transformers.js (WebAssembly)');
-  const engine = await page.getByTestId('tjs.engine').getAttribute('data-ids');
-  expect(engine).not.toBe('');
-  expect(await page.getByTestId('tjs.tjs').getAttribute('data-ids')).toBe(engine);
+  const r = await new ExportPanel(page).tryInTransformersJs('the staff felt brilliant and the trip was joyful');
+  expect(r.verdict).toContain('Same tokens: transformers.js (WebAssembly)');
+  expect(r.engine).not.toBe('');
+  expect(r.transformersJs).toBe(r.engine);
 });

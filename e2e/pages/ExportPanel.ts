@@ -1,5 +1,5 @@
-// Export panel: downloads and checkpoint import.
-import type { Download, Locator, Page } from '@playwright/test';
+// Export panel: downloads, checkpoint import, and Try it in transformers.js.
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 
 export class ExportPanel {
   readonly peft: Locator;
@@ -26,5 +26,22 @@ export class ExportPanel {
   async download(button: Locator): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), button.click()]);
     return download;
+  }
+
+  /** Runs Try it in transformers.js on `input` and waits for its answer; fails with the error line if it shows one.
+   *  The verdict's text and both runtimes' reply ids (space-separated). */
+  async tryInTransformersJs(input: string): Promise<{ verdict: string; engine: string; transformersJs: string }> {
+    const page = this.page;
+    await page.getByTestId('tjs.input').fill(input);
+    await page.getByTestId('tjs.run').click();
+    const verdict = page.getByTestId('tjs.verdict');
+    const failed = page.getByTestId('tjs.error');
+    await expect(verdict.or(failed)).toBeVisible({ timeout: 300_000 });
+    expect((await failed.count()) > 0 ? await failed.textContent() : null).toBeNull();
+    return {
+      verdict: (await verdict.textContent()) ?? '',
+      engine: (await page.getByTestId('tjs.engine').getAttribute('data-ids')) ?? '',
+      transformersJs: (await page.getByTestId('tjs.tjs').getAttribute('data-ids')) ?? '',
+    };
   }
 }
