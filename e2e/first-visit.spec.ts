@@ -83,6 +83,12 @@ test('a first visit opens ready to train, with nothing red and a clean console',
   expect(expected.filter((n) => names.includes(n)), 'each of these reached by Tab').toEqual(expected);
   expect(expected.map((n) => names.indexOf(n)), 'in the order of the flow').toEqual(expected.map((n) => names.indexOf(n)).sort((a, b) => a - b));
   expect(stops.filter((s) => !s.visible).map((s) => s.name), 'focus visible at every stop').toEqual([]);
+  // A step link moves to its step (focus there, Tab goes on from it) and leaves the URL carrying the setup.
+  const setupHash = new URL(page.url()).hash;
+  expect(setupHash).toContain('method=');
+  await page.getByRole('navigation', { name: 'steps' }).getByRole('link', { name: '2 Data' }).click();
+  await expect(page.getByTestId('step.data')).toBeFocused();
+  expect(new URL(page.url()).hash, 'the address bar still holds the setup after a step link').toBe(setupHash);
 
   // Share a workshop setup: the unmodified sample travels by its id, an edited table in the link itself.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

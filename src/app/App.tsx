@@ -1,6 +1,7 @@
 // The studio's single screen, in the spirit of Teachable Machine and TensorFlow Playground: one flow,
 // Model → Data → Train → Use, each step with a sentence saying what it is for; the deeper tools (readable prompts,
 // meta-learning) below it, reachable but not in the way.
+import type { MouseEvent } from 'react';
 import { DataPanel } from './panels/DataPanel.tsx';
 import { ExportPanel } from './panels/ExportPanel.tsx';
 import { MetaPanel } from './panels/MetaPanel.tsx';
@@ -21,10 +22,23 @@ const STEPS = [
   { n: 4, id: 'results', name: 'Use', text: 'See the gain over the untuned model, try the prompt, and download it for Hugging Face PEFT.' },
 ] as const;
 
+/**
+ * A step link scrolls to its step and moves focus there (so Tab goes on from the step) without navigating: the URL
+ * hash carries the setup (startup.ts keeps it in step), and `#step-data` in its place would make the address bar a
+ * link to nothing.
+ */
+function goToStep(event: MouseEvent<HTMLAnchorElement>, id: string): void {
+  const target = document.getElementById(`step-${id}`);
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({ block: 'start' });
+  target.focus({ preventScroll: true });
+}
+
 function StepIntro({ n }: { n: 1 | 2 | 3 | 4 }) {
   const step = STEPS[n - 1];
   return (
-    <p className="step-intro" id={`step-${step.id}`} data-testid={`step.${step.id}`}>
+    <p className="step-intro" id={`step-${step.id}`} data-testid={`step.${step.id}`} tabIndex={-1}>
       <span className="step-n">{step.n}</span>
       <strong>{step.name}</strong> {step.text}
     </p>
@@ -61,7 +75,7 @@ export function App() {
           <ol>
             {STEPS.map((s) => (
               <li key={s.id}>
-                <a href={`#step-${s.id}`}>
+                <a href={`#step-${s.id}`} onClick={(e) => goToStep(e, s.id)}>
                   {s.n} {s.name}
                 </a>
               </li>
