@@ -17,7 +17,11 @@ export interface ModelShape {
 }
 
 export function readPromptCache(bytes: Uint8Array, config?: ModelShape): PromptCacheFile;
-export function freshCache(prompt: PromptCacheFile): DynamicCache;
+export type CacheType = 'float32' | 'float16';
+export function cacheType(model: PreTrainedModel): CacheType | string;
+export function freshCache(prompt: PromptCacheFile, type?: CacheType): DynamicCache;
+export function toFloat16(values: Float32Array): Float16Array | Uint16Array;
+export function float16Bits(values: Float32Array): Uint16Array;
 export function promptIds(tokenizer: PreTrainedTokenizer, prompt: PromptCacheFile, text: string): number[];
 export function generateWithPrompt(args: {
   model: PreTrainedModel;

@@ -20,7 +20,9 @@
 //   from the file's tensors each time (`freshCache`). Reusing a cache after a call would prepend the last reply.
 // - `text` is the rendered template of one row, without the answer. It is tokenised as the studio built its rows
 //   (the file's row_format: the prompt's special tokens, or the chat template's user turn).
-// - The cache is float32: load the model's fp32 (or q8/q4, whose caches are float32 too) ONNX weights, not fp16.
+// - The file is float32. A model loaded with dtype 'fp16' or 'q4f16' takes its cache in float16: generateWithPrompt
+//   asks the model (`cacheType`) and rounds the cache to float16 for it; the prompt then carries float16's rounding
+//   (about 3 significant digits), as every cached token of such a model does.
 // - The cache belongs to one checkpoint: readPromptCache refuses a model of another shape.
 import { DynamicCache, Tensor } from '@huggingface/transformers';
 
@@ -60,11 +62,51 @@ export function readPromptCache(bytes, config) {
   return { meta, positions: Number(meta.num_virtual_tokens), rowFormat: JSON.parse(meta.row_format || '{}'), tensors };
 }
 
+/** The element type the model's ONNX decoder takes its cache in: 'float32', or 'float16' (fp16 and q4f16 files). */
+export function cacheType(model) {
+  const session = model.sessions?.decoder_model_merged ?? model.sessions?.model;
+  const input = session?.inputMetadata?.find((m) => m.name.startsWith('past_key_values.'));
+  return input?.type ?? 'float32';
+}
+
 /** A new DynamicCache holding copies of the prompt's tensors (generate() mutates the one it is given). */
-export function freshCache(prompt) {
+export function freshCache(prompt, type = 'float32') {
+  if (type !== 'float32' && type !== 'float16') throw new Error(`this model takes its cache as ${type}; the snippet makes float32 or float16 caches`);
   const entries = {};
-  for (const [name, t] of Object.entries(prompt.tensors)) entries[name] = new Tensor('float32', t.data.slice(), t.dims);
+  for (const [name, t] of Object.entries(prompt.tensors)) entries[name] = new Tensor(type, type === 'float16' ? toFloat16(t.data) : t.data.slice(), t.dims);
   return new DynamicCache(entries);
+}
+
+/**
+ * float32 values rounded to float16 (to nearest, ties to even): a Float16Array where the runtime has one, else the
+ * half-precision bits in a Uint16Array, which is what transformers.js and onnxruntime take there.
+ */
+export function toFloat16(values) {
+  return typeof Float16Array !== 'undefined' ? Float16Array.from(values) : float16Bits(values);
+}
+
+/** The float16 bits of float32 values, rounded to nearest, ties to even (for runtimes without Float16Array). */
+export function float16Bits(values) {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  return Uint16Array.from(values, (x) => {
+    f32[0] = x;
+    const bits = u32[0];
+    const sign = (bits >>> 16) & 0x8000;
+    const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+    const mantissa = bits & 0x7fffff;
+    if (exponent === 128 + 15) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // ±∞, NaN
+    if (exponent >= 0x1f) return sign | 0x7c00; // too large: ±∞
+    // A normal half keeps the top 10 of the 23 mantissa bits; a subnormal one shifts the implicit 1 in too.
+    const shift = exponent > 0 ? 13 : 14 - exponent;
+    if (shift > 24) return sign; // below half the smallest subnormal: ±0
+    const full = exponent > 0 ? mantissa : mantissa | 0x800000;
+    let half = (exponent > 0 ? exponent << 10 : 0) | (full >>> shift);
+    const rest = full & ((1 << shift) - 1);
+    const tie = 1 << (shift - 1);
+    if (rest > tie || (rest === tie && half & 1)) half += 1; // a carry into the exponent is right (up to ∞)
+    return sign | half;
+  });
 }
 
 /** The ids of one prompt text, as the studio built its rows (row_format.json's rule). */
@@ -87,7 +129,7 @@ export async function generateWithPrompt({ model, tokenizer, prompt, text, maxNe
   const sequences = await model.generate({
     input_ids,
     attention_mask,
-    past_key_values: freshCache(prompt),
+    past_key_values: freshCache(prompt, cacheType(model)),
     max_new_tokens: maxNewTokens,
     do_sample: false,
     ...options,

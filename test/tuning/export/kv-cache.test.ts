@@ -1,5 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { statSync } from 'node:fs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ORT_WASM_BYTES } from '../../../src/worker/protocol.ts';
 import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { directoryModelFiles } from '../../../cli/node-files.ts';
@@ -8,7 +10,8 @@ import { padBatch, type ExtraInputs } from '../../../src/engine/model/batch.ts';
 import { prefixRowWidth } from '../../../src/engine/model/config.ts';
 import { ReferenceCausalLM } from '../../../src/engine/reference/reference-lm.ts';
 import { buildKvCacheFile, keyName, valueName } from '../../../src/tuning/export/kv-cache.ts';
-import { freshCache, generateWithPrompt, readPromptCache } from '../../../src/tuning/export/use-with-transformers-js.mjs';
+import { floatToHalf, halfToFloat } from '../../../src/engine/io/safetensors.ts';
+import { cacheType, float16Bits, freshCache, generateWithPrompt, readPromptCache } from '../../../src/tuning/export/use-with-transformers-js.mjs';
 import { Rng } from '../../../src/tuning/random.ts';
 
 // The exported cache against a second runtime: transformers.js on onnxruntime-node running the demo model's ONNX
@@ -101,3 +104,74 @@ describe('kv-cache.safetensors', () => {
       expect((await generateWithPrompt({ model, tokenizer, prompt, text: TEXT, maxNewTokens: 12 })).ids).toEqual(r.ids);
     });
 });
+
+// A model loaded with dtype 'fp16' or 'q4f16' (the usual choice on WebGPU) takes its cache in float16. The test model
+// is the demo export with a float16 cache interface and float16 weights (tools/demo-model/export_onnx_fp16.py), in
+// the Hub layout transformers.js loads for dtype 'fp16' (onnx/model_fp16.onnx).
+describe('kv-cache.safetensors on a model with a float16 cache', () => {
+  let fp16: PreTrainedModel;
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'demo-fp16-'));
+    mkdirSync(join(root, 'demo-fp16', 'onnx'), { recursive: true });
+    for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join('public/models/demo', f), join(root, 'demo-fp16', f));
+    copyFileSync('test/fixtures/demo-onnx-fp16/model_fp16.onnx', join(root, 'demo-fp16', 'onnx', 'model_fp16.onnx'));
+    const before = env.localModelPath;
+    env.localModelPath = root;
+    try {
+      fp16 = await AutoModelForCausalLM.from_pretrained('demo-fp16', { dtype: 'fp16' });
+    } finally {
+      env.localModelPath = before;
+    }
+  });
+
+  it('the snippet asks the model for its cache type', () => {
+    expect(cacheType(fp16)).toBe('float16');
+    expect(cacheType(model)).toBe('float32');
+  });
+
+  it("rounds to float16 as the engine's float16 storage does (every half value, ties, random values)", () => {
+    const halves = Float32Array.from({ length: 0x10000 }, (_, h) => halfToFloat(h)).filter((x) => !Number.isNaN(x));
+    const rng = new Rng(11);
+    const ties = Float32Array.from({ length: 20_000 }, (_, i) => (halfToFloat(i) + halfToFloat(i + 1)) / 2);
+    const random = Float32Array.from({ length: 100_000 }, (_, i) => rng.normal() * 10 ** ((i % 13) - 8));
+    const extremes = Float32Array.of(65504, 65519.99, 65520, 1e9, -1e9, Infinity, -Infinity, 2 ** -25, 2 ** -25 * 1.0001, 2 ** -26, 0, -0);
+    for (const values of [halves, ties, random, extremes]) {
+      const ours = float16Bits(values);
+      const wrong = [...values].filter((x, i) => ours[i] !== floatToHalf(x));
+      expect(wrong.slice(0, 5)).toEqual([]);
+    }
+    expect(float16Bits(Float32Array.of(NaN))[0] & 0x7fff).toBeGreaterThan(0x7c00);
+  });
+
+  for (const [k, name] of ['soft prompt', 'prefix'].entries())
+    it(`${name}: transformers.js with the float16 cache = the engine with the ${name} (greedy tokens)`, async () => {
+      const { method, extras } = prompts()[k];
+      const bytes = buildKvCacheFile(await lm.promptCache(extras), demo.config, { modelLabel: 'demo (bundled)', method, rowFormat });
+      const prompt = readPromptCache(bytes, fp16.config as never);
+      const ids = tokenizer.encode(TEXT, { add_special_tokens: false });
+      const P = prompt.positions;
+      const feeds = (past_key_values: ReturnType<typeof freshCache>) => ({
+        input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
+        attention_mask: new Tensor('int64', new BigInt64Array(P + ids.length).fill(1n), [1, P + ids.length]),
+        past_key_values,
+      });
+      // The float32 cache the file holds is refused by this model: the cache type is not a detail.
+      const quiet = vi.spyOn(console, 'error').mockImplementation(() => {}); // transformers.js prints every input
+      await expect(fp16(feeds(freshCache(prompt)))).rejects.toThrow(/expected: \(tensor\(float16\)\)/);
+      quiet.mockRestore();
+      const out = (await fp16(feeds(freshCache(prompt, 'float16')))) as { logits: Tensor };
+      const V = demo.config.vocabSize;
+      const theirs = Float32Array.from(out.logits.data as ArrayLike<number>).slice((ids.length - 1) * V, ids.length * V);
+      const ours = await lm.lastLogits(padBatch([ids], [ids.map(() => -100)], 0, 'right'), extras);
+      const untuned = await lm.lastLogits(padBatch([ids], [ids.map(() => -100)], 0, 'right'), {});
+      const gap = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      console.log(`${name}, float16 cache and weights: last-position logits within ${gap(theirs, ours).toExponential(2)} of the float64 engine; the prompt moves them by ${gap(ours, untuned).toExponential(2)}`);
+      expect(gap(theirs, ours)).toBeLessThan(gap(ours, untuned) / 4);
+
+      const r = await generateWithPrompt({ model: fp16, tokenizer, prompt, text: TEXT, maxNewTokens: 12 });
+      const engine = await lm.generate(ids, extras, { maxNewTokens: 12, stopIds: [EOS] });
+      expect(r.ids).toEqual(engine.tokens);
+    });
+});
+
