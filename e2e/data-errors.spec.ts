@@ -131,6 +131,16 @@ test('a 50,000-row, 5 MB table is shown, checked, scrolled to row 40,000, answer
   await page.getByTestId('data.table-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await expect(app.data.cell(49_999, 'input')).toHaveValue(/^Review 50000:/);
 
+  // ✕ and Add row travel to the worker as the rows they touched (worker/table-delta.ts): its check counts them.
+  const examples = async () => Number(await app.data.summary.getAttribute('data-train')) + Number(await app.data.summary.getAttribute('data-validation'));
+  await page.getByTestId('data.delete-row-49999').click();
+  await expect(app.data.table).toHaveAttribute('data-rows', '49999');
+  await expect.poll(examples, { timeout: 300_000 }).toBe(49_999);
+  await app.data.addRow.click();
+  await app.data.cell(49_999, 'input').fill('Review 50000: written again');
+  await app.data.cell(49_999, 'output').fill('positive');
+  await expect.poll(examples, { timeout: 300_000 }).toBe(50_000);
+
   // Typing in the template is answered at once; the worker's check of every row follows.
   await app.data.template.fill('Review: {input}\nCode:');
   await app.data.template.press('End');

@@ -11,7 +11,8 @@ import type { TextScores } from '../tuning/metrics/generation.ts';
 import type { CvResult, CvRun, MetricSummary } from '../tuning/cross-validate.ts';
 import type { CurveRun, LearningCurveResult } from '../tuning/learning-curve.ts';
 import type { BrittlenessResult, BrittlenessRow, TemplateVariant } from '../tuning/brittleness.ts';
-import type { TableRow, TableRowChange } from './table-csv.ts';
+import type { TableRow } from './table-csv.ts';
+import type { TableDelta } from './table-delta.ts';
 
 export type { AdapterSummary, MethodOptions, TrainConfig, MetaChoice, TaskSource };
 export type { BaselineRequest, BaselineRow, BaselineRowId };
@@ -321,7 +322,7 @@ export interface StudioWorkerApi {
   /** The table's rows, kept by the worker, so a template or split change checks them without sending them again:
    *  all of them, or the rows an edit changed (the table keeps its length). */
   setTable(rows: TableRow[]): Promise<void>;
-  patchTable(changes: TableRowChange[]): Promise<void>;
+  patchTable(delta: TableDelta): Promise<void>;
   /** setDataset on the kept table (written as CSV: line numbers map back through tableLineToRow). */
   checkTable(spec: TableCheckSpec): Promise<DatasetSummary>;
   train(config: TrainConfig): Promise<RunOutcome>;

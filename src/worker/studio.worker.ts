@@ -25,6 +25,7 @@ import type {
 } from './protocol.ts';
 import { asStudioError, guarded, StudioError } from './errors.ts';
 import { rowsToCsv, TABLE_FILE_NAME, type TableRow } from './table-csv.ts';
+import { applyTableDelta } from './table-delta.ts';
 import { EvaluationStopped } from '../tuning/evaluate.ts';
 
 let listener: StudioEventListener | null = null;
@@ -276,10 +277,8 @@ const api: StudioWorkerApi = {
     table = { rows, csv: null };
   },
 
-  async patchTable(changes) {
-    const rows = [...table.rows];
-    for (const c of changes) if (c.index >= 0 && c.index < rows.length) rows[c.index] = c.row;
-    table = { rows, csv: null };
+  async patchTable(delta) {
+    table = { rows: applyTableDelta(table.rows, delta), csv: null };
   },
 
   async checkTable(spec) {

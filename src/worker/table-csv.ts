@@ -13,12 +13,6 @@ export interface TableRow {
   split?: string;
 }
 
-/** A changed row of a kept table (an edit in place: the table keeps its length). */
-export interface TableRowChange {
-  index: number;
-  row: TableRow;
-}
-
 const isBlank = (r: TableRow) => r.input.trim() === '' && r.output.trim() === '';
 
 /** True when some row carries a split ("train" / "validation"): the table then has a split column. */

@@ -2,9 +2,9 @@
 // sample dataset. Imports go to the worker as they are, so its errors point at the user's own lines, and it answers
 // the rows for the table (the page never parses a large file); only an accepted import replaces the table, and
 // rejected text stays in the paste area to be fixed. The worker keeps the table's rows: a template or split change
-// sends none of them, an edit sends the rows it changed.
+// sends none of them, an edit, an added or a deleted row sends the rows it changed (worker/table-delta.ts).
 import type { DatasetChoice, DatasetSpec, DatasetSummary, TableCheckSpec } from '../../worker/protocol.ts';
-import type { TableRowChange } from '../../worker/table-csv.ts';
+import { tableDelta } from '../../worker/table-delta.ts';
 import { studio } from '../connect.ts';
 import { errorText } from '../errors.ts';
 import type { DataRow } from '../project.ts';
@@ -39,21 +39,24 @@ async function send<T extends { summary: DatasetSummary }>(ask: () => Promise<T>
   }
 }
 
-/** The table the worker holds; an edit that keeps the length and touches few rows goes as those rows only. */
+/** The table the worker holds; a change that touches few rows (an edit, Add row, ✕) goes as those rows only. */
 let sentRows: readonly DataRow[] | null = null;
 const MAX_PATCH_ROWS = 100;
 
 async function syncTable(rows: readonly DataRow[]): Promise<void> {
   if (rows === sentRows) return;
-  let changes: TableRowChange[] | null = null;
-  if (sentRows && sentRows.length === rows.length) {
-    changes = [];
-    for (let i = 0; i < rows.length && changes.length <= MAX_PATCH_ROWS; i++) if (rows[i] !== sentRows[i]) changes.push({ index: i, row: rows[i] });
-  }
+  const delta = sentRows ? tableDelta(sentRows, rows, MAX_PATCH_ROWS) : null;
   sentRows = rows;
   try {
-    if (changes && changes.length <= MAX_PATCH_ROWS) await studio.patchTable(changes);
-    else await studio.setTable(rows as DataRow[]);
+    if (delta) {
+      // A worker that does not hold the table the delta starts from (it restarted) refuses it: send it whole.
+      const applied = await studio.patchTable(delta).then(
+        () => true,
+        () => false,
+      );
+      if (applied) return;
+    }
+    await studio.setTable(rows as DataRow[]);
   } catch (e) {
     sentRows = null; // send it whole next time
     throw e;
