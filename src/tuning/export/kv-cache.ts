@@ -4,10 +4,13 @@
 // `.value`, each [1, KVH, P, hd] (batch, kv heads, positions, head dim); keys are stored after RoPE (and the key
 // norm where the family has one), exactly what the model's own cache would hold after reading the virtual tokens,
 // so the text that follows takes positions P, P+1, ... and the attention mask must cover the P cached positions.
+// The keys sit at positions 0..P-1, as transformers and this studio count. A runtime that counts from 1
+// (transformers.js for Gemma 3) must turn them on by one position: `rope` in the metadata gives each layer's RoPE
+// frequencies for that (the snippet does it).
 // `__metadata__` says which checkpoint the cache belongs to; the reader (use-with-transformers-js.mjs, the one users
 // get) checks it against a model's shape, since a cache from another checkpoint gives garbage, not an error.
 // Letters: L layers, P virtual tokens, KVH kv heads, hd head dim.
-import type { ModelConfig } from '../../engine/model/config.ts';
+import { ropeInvFreq, usesLocalRope, type ModelConfig } from '../../engine/model/config.ts';
 import type { PromptCache } from '../../engine/model/generate.ts';
 import { writeSafetensors } from '../../engine/io/safetensors.ts';
 
@@ -33,6 +36,18 @@ export interface KvCacheMeta {
   dtype: 'float32';
   /** How the text after the cache is built: row_format.json's recipe (template, special tokens, answer end). */
   row_format: string;
+  /** RoPE models: JSON `{ inv_freq: number[][], layer_table: number[] }`, layer l's inverse frequencies (hd/2) are
+   *  `inv_freq[layer_table[l]]` (Gemma 3: local and global tables); empty for learned positions (GPT-2). */
+  rope: string;
+}
+
+/** Each layer's RoPE inverse frequencies, as the engine applies them (one table, or Gemma 3's local and global). */
+function ropeMeta(cfg: ModelConfig): string {
+  if (cfg.positions !== 'rope') return '';
+  const tables = [Array.from(ropeInvFreq(cfg))];
+  if (cfg.localRopeTheta !== null) tables.push(Array.from(ropeInvFreq(cfg, true)));
+  const layerTable = Array.from({ length: cfg.layers }, (_, l) => (usesLocalRope(cfg, l) ? 1 : 0));
+  return JSON.stringify({ inv_freq: tables, layer_table: layerTable });
 }
 
 /** Splits a model label `id@revision` (Hub) into its parts; other labels (the demo model, a folder) keep `main`. */
@@ -70,6 +85,7 @@ export function buildKvCacheFile(cache: PromptCache, cfg: ModelConfig, about: { 
     head_dim: String(hd),
     dtype: 'float32',
     row_format: JSON.stringify(about.rowFormat ?? {}),
+    rope: ropeMeta(cfg),
   };
   return writeSafetensors(tensors, meta);
 }

@@ -5,6 +5,8 @@ export interface PromptCacheFile {
   meta: Record<string, string>;
   positions: number;
   rowFormat: { chat_template?: boolean; prompt_special_tokens?: { prefix_ids: number[]; suffix_ids: number[] } };
+  /** Each layer's RoPE inverse frequencies: inv_freq[layer_table[l]]; null without RoPE. */
+  rope: { inv_freq: number[][]; layer_table: number[] } | null;
   tensors: Record<string, { dims: number[]; data: Float32Array }>;
 }
 
@@ -19,7 +21,8 @@ export interface ModelShape {
 export function readPromptCache(bytes: Uint8Array, config?: ModelShape): PromptCacheFile;
 export type CacheType = 'float32' | 'float16';
 export function cacheType(model: PreTrainedModel): CacheType | string;
-export function freshCache(prompt: PromptCacheFile, type?: CacheType): DynamicCache;
+export function firstPosition(model: PreTrainedModel): 0 | 1;
+export function freshCache(prompt: PromptCacheFile, model?: PreTrainedModel): DynamicCache;
 export function toFloat16(values: Float32Array): Float16Array | Uint16Array;
 export function float16Bits(values: Float32Array): Uint16Array;
 export function promptIds(tokenizer: PreTrainedTokenizer, prompt: PromptCacheFile, text: string): number[];

@@ -24,6 +24,9 @@
 //   asks the model (`cacheType`) and rounds the cache to float16 for it; the prompt then carries float16's rounding
 //   (about 3 significant digits), as every cached token of such a model does.
 // - The cache belongs to one checkpoint: readPromptCache refuses a model of another shape.
+// - transformers.js numbers Gemma 3's positions from 1 (transformers and the studio from 0), so for those models
+//   freshCache turns the cached keys on by one position (the RoPE frequencies are in the file): the text then keeps
+//   the distance to the prompt it was trained with.
 import { DynamicCache, Tensor } from '@huggingface/transformers';
 
 /** Reads kv-cache.safetensors (bytes) and checks it against the model's config (transformers.js `model.config`). */
@@ -59,7 +62,8 @@ export function readPromptCache(bytes, config) {
     const values = new Float32Array(new Uint8Array(bytes.subarray(data + begin, data + end)).buffer);
     tensors[name] = { dims: info.shape, data: values };
   }
-  return { meta, positions: Number(meta.num_virtual_tokens), rowFormat: JSON.parse(meta.row_format || '{}'), tensors };
+  const rope = meta.rope ? JSON.parse(meta.rope) : null;
+  return { meta, positions: Number(meta.num_virtual_tokens), rowFormat: JSON.parse(meta.row_format || '{}'), rope, tensors };
 }
 
 /** The element type the model's ONNX decoder takes its cache in: 'float32', or 'float16' (fp16 and q4f16 files). */
@@ -69,12 +73,53 @@ export function cacheType(model) {
   return input?.type ?? 'float32';
 }
 
-/** A new DynamicCache holding copies of the prompt's tensors (generate() mutates the one it is given). */
-export function freshCache(prompt, type = 'float32') {
+/** Model types whose positions transformers.js numbers from 1 (its create_position_ids), not from 0. */
+const POSITIONS_FROM_ONE = ['gemma3_text', 'gemma3', 'paligemma'];
+
+/** Where transformers.js puts the first cached position for this model: 0, or 1 for POSITIONS_FROM_ONE. */
+export function firstPosition(model) {
+  return POSITIONS_FROM_ONE.includes(model.config?.model_type) ? 1 : 0;
+}
+
+/**
+ * A new DynamicCache holding copies of the prompt's tensors (generate() mutates the one it is given), made for
+ * `model`: in the element type it takes (cacheType) and at the positions it counts from (firstPosition). Without
+ * a model: float32 at positions 0..P-1, as in the file.
+ */
+export function freshCache(prompt, model) {
+  const type = model ? cacheType(model) : 'float32';
+  const shift = model ? firstPosition(model) : 0;
   if (type !== 'float32' && type !== 'float16') throw new Error(`this model takes its cache as ${type}; the snippet makes float32 or float16 caches`);
   const entries = {};
-  for (const [name, t] of Object.entries(prompt.tensors)) entries[name] = new Tensor(type, type === 'float16' ? toFloat16(t.data) : t.data.slice(), t.dims);
+  for (const [name, t] of Object.entries(prompt.tensors)) {
+    const layer = Number(name.split('.')[1]);
+    const values = shift !== 0 && name.endsWith('.key') ? turnKeys(t, prompt.rope, layer, shift) : t.data.slice();
+    entries[name] = new Tensor(type, type === 'float16' ? toFloat16(values) : values, t.dims);
+  }
   return new DynamicCache(entries);
+}
+
+/**
+ * Keys [1, KVH, P, hd] after RoPE at positions p, turned to positions p + shift: RoPE rotates each pair of
+ * dimensions (i, i + hd/2) by position × inv_freq[i], and rotations add up, so one more rotation by
+ * shift × inv_freq[i] moves a key without the model.
+ */
+function turnKeys(t, rope, layer, shift) {
+  if (!rope) throw new Error('this cache has no RoPE frequencies (exported by an older studio, or a model without RoPE): export it again');
+  const inv = rope.inv_freq[rope.layer_table[layer]];
+  const hd = t.dims[3];
+  const half = hd / 2;
+  const cos = inv.map((f) => Math.cos(shift * f));
+  const sin = inv.map((f) => Math.sin(shift * f));
+  const out = new Float32Array(t.data.length);
+  for (let base = 0; base < t.data.length; base += hd)
+    for (let i = 0; i < half; i++) {
+      const x1 = t.data[base + i];
+      const x2 = t.data[base + i + half];
+      out[base + i] = x1 * cos[i] - x2 * sin[i];
+      out[base + i + half] = x2 * cos[i] + x1 * sin[i];
+    }
+  return out;
 }
 
 /**
@@ -129,7 +174,7 @@ export async function generateWithPrompt({ model, tokenizer, prompt, text, maxNe
   const sequences = await model.generate({
     input_ids,
     attention_mask,
-    past_key_values: freshCache(prompt, cacheType(model)),
+    past_key_values: freshCache(prompt, model),
     max_new_tokens: maxNewTokens,
     do_sample: false,
     ...options,

@@ -86,7 +86,7 @@ describe('kv-cache.safetensors', () => {
       const out = (await model({
         input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
         attention_mask: new Tensor('int64', new BigInt64Array(P + ids.length).fill(1n), [1, P + ids.length]),
-        past_key_values: freshCache(prompt),
+        past_key_values: freshCache(prompt, model),
       })) as { logits: Tensor };
       const V = demo.config.vocabSize;
       const theirs = (out.logits.data as Float32Array).slice((ids.length - 1) * V, ids.length * V);
@@ -160,7 +160,7 @@ describe('kv-cache.safetensors on a model with a float16 cache', () => {
       const quiet = vi.spyOn(console, 'error').mockImplementation(() => {}); // transformers.js prints every input
       await expect(fp16(feeds(freshCache(prompt)))).rejects.toThrow(/expected: \(tensor\(float16\)\)/);
       quiet.mockRestore();
-      const out = (await fp16(feeds(freshCache(prompt, 'float16')))) as { logits: Tensor };
+      const out = (await fp16(feeds(freshCache(prompt, fp16)))) as { logits: Tensor };
       const V = demo.config.vocabSize;
       const theirs = Float32Array.from(out.logits.data as ArrayLike<number>).slice((ids.length - 1) * V, ids.length * V);
       const ours = await lm.lastLogits(padBatch([ids], [ids.map(() => -100)], 0, 'right'), extras);
