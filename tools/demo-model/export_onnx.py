@@ -15,7 +15,9 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "onnx-fixtures"))
 from model import CONFIG, load_safetensors  # noqa: E402
+from transformers_js_layout import export_decoder  # noqa: E402
 
 
 class DemoDecoder(torch.nn.Module):
@@ -80,37 +82,15 @@ def main(out_dir):
         config = json.load(f)
     model = DemoDecoder(params).eval()
     L, KVH, hd = CONFIG["num_hidden_layers"], CONFIG["num_key_value_heads"], CONFIG["head_dim"]
-    past_names = [f"past_key_values.{i}.{kv}" for i in range(L) for kv in ("key", "value")]
-    present_names = [f"present.{i}.{kv}" for i in range(L) for kv in ("key", "value")]
-    B, T, Pn = 1, 3, 2
-    example = (torch.tensor([[5, 6, 7]]), torch.ones(B, Pn + T, dtype=torch.int64), torch.arange(Pn, Pn + T)[None],
-               *[torch.randn(B, KVH, Pn, hd) for _ in past_names])
-    dynamic = {"input_ids": {0: "batch_size", 1: "sequence_length"},
-               "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
-               "position_ids": {0: "batch_size", 1: "sequence_length"},
-               "logits": {0: "batch_size", 1: "sequence_length"}}
-    for n in past_names:
-        dynamic[n] = {0: "batch_size", 2: "past_sequence_length"}
-    for n in present_names:
-        dynamic[n] = {0: "batch_size", 2: "total_sequence_length"}
-    os.makedirs(os.path.join(out_dir, "onnx"), exist_ok=True)
     path = os.path.join(out_dir, "onnx", "model.onnx")
-    with torch.no_grad():
-        torch.onnx.export(model, example, path, input_names=["input_ids", "attention_mask", "position_ids", *past_names],
-                          output_names=["logits", *present_names], dynamic_axes=dynamic, opset_version=14,
-                          do_constant_folding=True)
-    import onnx
-    graph = onnx.load(path)
-    doubles = [n.name or n.op_type for n in graph.graph.node if any(a.name == "to" and a.i == onnx.TensorProto.DOUBLE for a in n.attribute)]
-    assert not doubles, f"float64 casts in the graph: {doubles}"
+    export_decoder(model, path, L, KVH, hd)
     # The same numbers as model.py's forward (which the engine and the golden checks follow): full sequence vs the
     # ONNX graph's decoder fed in two chunks through its cache.
-    onnx.checker.check_model(graph)
     with torch.no_grad():
         from model import forward
         ids = torch.tensor([[3, 17, 200, 45, 9, 88]])
         want = forward(params, params["model.embed_tokens.weight"][ids])
-        empty = [torch.zeros(1, KVH, 0, hd) for _ in past_names]
+        empty = [torch.zeros(1, KVH, 0, hd) for _ in range(2 * L)]
         first = model(ids[:, :4], torch.ones(1, 4, dtype=torch.int64), torch.arange(4)[None], *empty)
         second = model(ids[:, 4:], torch.ones(1, 6, dtype=torch.int64), torch.arange(4, 6)[None], *first[1:])
         got = torch.cat([first[0], second[0]], 1)

@@ -12,6 +12,9 @@ import json, math, os, shutil, struct, sys
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(__file__))
+from transformers_js_layout import export_decoder  # noqa: E402
+
 
 def load_safetensors(path):
     with open(path, "rb") as f:
@@ -137,30 +140,8 @@ def main(fixture, out_dir):
     W = load_safetensors(os.path.join(fixture, "model.safetensors"))
     model = Gemma3Decoder(W, cfg).eval()
     err = check_against_fixture(model, fixture)
-    L, KVH, hd = cfg["num_hidden_layers"], cfg["num_key_value_heads"], cfg["head_dim"]
-    past_names = [f"past_key_values.{i}.{kv}" for i in range(L) for kv in ("key", "value")]
-    present_names = [f"present.{i}.{kv}" for i in range(L) for kv in ("key", "value")]
-    example = (torch.tensor([[5, 6, 7]]), torch.ones(1, 5, dtype=torch.int64), torch.arange(2, 5)[None],
-               *[torch.randn(1, KVH, 2, hd) for _ in past_names])
-    dynamic = {"input_ids": {0: "batch_size", 1: "sequence_length"},
-               "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
-               "position_ids": {0: "batch_size", 1: "sequence_length"},
-               "logits": {0: "batch_size", 1: "sequence_length"}}
-    for n in past_names:
-        dynamic[n] = {0: "batch_size", 2: "past_sequence_length"}
-    for n in present_names:
-        dynamic[n] = {0: "batch_size", 2: "total_sequence_length"}
-    os.makedirs(os.path.join(out_dir, "onnx"), exist_ok=True)
     path = os.path.join(out_dir, "onnx", "model.onnx")
-    with torch.no_grad():
-        torch.onnx.export(model, example, path, input_names=["input_ids", "attention_mask", "position_ids", *past_names],
-                          output_names=["logits", *present_names], dynamic_axes=dynamic, opset_version=14,
-                          do_constant_folding=True)
-    import onnx
-    graph = onnx.load(path)
-    onnx.checker.check_model(graph)
-    doubles = [n.name or n.op_type for n in graph.graph.node if any(a.name == "to" and a.i == onnx.TensorProto.DOUBLE for a in n.attribute)]
-    assert not doubles, f"float64 casts in the graph: {doubles}"
+    export_decoder(model, path, cfg["num_hidden_layers"], cfg["num_key_value_heads"], cfg["head_dim"])
     shutil.copy(os.path.join(fixture, "config.json"), os.path.join(out_dir, "config.json"))
     with open(os.path.join(out_dir, "generation_config.json"), "w") as f:
         json.dump({"bos_token_id": cfg["bos_token_id"], "eos_token_id": cfg["eos_token_id"], "pad_token_id": cfg["pad_token_id"], "do_sample": False}, f, indent=2)
