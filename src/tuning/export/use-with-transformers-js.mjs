@@ -20,9 +20,10 @@
 //   from the file's tensors each time (`freshCache`). Reusing a cache after a call would prepend the last reply.
 // - `text` is the rendered template of one row, without the answer. It is tokenised as the studio built its rows
 //   (the file's row_format: the prompt's special tokens, or the chat template's user turn).
-// - The file is float32. A model loaded with dtype 'fp16' or 'q4f16' takes its cache in float16: generateWithPrompt
-//   asks the model (`cacheType`) and rounds the cache to float16 for it; the prompt then carries float16's rounding
-//   (about 3 significant digits), as every cached token of such a model does.
+// - The file is float32. A model loaded with dtype 'fp16' or 'q4f16' takes its cache in float16: freshCache(prompt,
+//   model) asks the model (`cacheType`) and rounds the cache to float16 for it; the prompt then carries float16's
+//   rounding (about 3 significant digits), as every cached token of such a model does. Calling model.generate()
+//   yourself, pass `past_key_values: freshCache(prompt, model)`.
 // - The cache belongs to one checkpoint: readPromptCache refuses a model of another shape.
 // - transformers.js numbers Gemma 3's positions from 1 (transformers and the studio from 0), so for those models
 //   freshCache turns the cached keys on by one position (the RoPE frequencies are in the file): the text then keeps
